@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// emu — a full-system x86-64 emulator. Module boundaries follow DESIGN.md §3;
+// the compiler enforces them through these target dependencies.
+import PackageDescription
+
+// Exclusivity checks cost a call per property access on the interpreter's hot path.
+// The CPU is single-threaded by construction, so they are off in the hot modules.
+let hot: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "emu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "emu", targets: ["emu-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "MMU", swiftSettings: hot),
+        .target(name: "CPUCore", dependencies: ["MMU"], swiftSettings: hot),
+        .target(name: "Devices"),
+        .target(name: "Machine", dependencies: ["CPUCore", "MMU", "Devices"], swiftSettings: hot),
+        .executableTarget(
+            name: "emu-cli",
+            dependencies: [
+                "Machine", "CPUCore", "MMU", "Devices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "MMUTests", dependencies: ["MMU"]),
+        .testTarget(name: "CPUCoreTests", dependencies: ["CPUCore", "MMU"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "CPUCore", "MMU", "Devices"]),
+    ]
+)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// String instructions MOVS CMPS SCAS LODS STOS INS OUTS with REP/REPE/REPNE (SDM Vol. 1 §7.3.9,
+// Vol. 2B "REP/REPE/REPZ/REPNE/REPNZ"). Registers are updated per iteration, so a fault in the
+// middle leaves RCX/RSI/RDI at the completed iterations and RIP at the instruction, as the SDM
+// requires. A long REP yields after `chunk` iterations (RIP unchanged) so time limits and
+// interrupts are checked; it then continues where it stopped.
+
+/// Result of one execution of a string instruction.
+enum StringOutcome { case done, fault, again }
+
+extension CPU {
+    static let stringChunk: UInt64 = 1 << 16
+
+    func stringOp(_ i: Inst) -> StringOutcome {
+        switch i.pointee.osz {
+        case 1: return stringOp(i, UInt8.self)
+        case 2: return stringOp(i, UInt16.self)
+        case 4: return stringOp(i, UInt32.self)
+        default: return stringOp(i, UInt64.self)
+        }
+    }
+
+    func stringOp<T: FixedWidthInteger & UnsignedInteger>(_ i: Inst, _: T.Type) -> StringOutcome {
+        let op = i.pointee.aux
+        let pfx = i.pointee.pfx
+        let a32 = pfx & Prefix.addr32 != 0
+        let amask: UInt64 = a32 ? 0xFFFF_FFFF : ~0
+        let repeated = pfx & (Prefix.rep | Prefix.repne) != 0
+        let step = UInt64(MemoryLayout<T>.size)
+        let delta = rflags & RFlags.df != 0 ? 0 &- step : step
+        let srcBase = segBase[Int(i.pointee.seg)]
+        var n: UInt64 = 0
+        func count() -> UInt64 { regs[Reg.rcx] & amask }
+        func setCount(_ v: UInt64) { if a32 { regs[Reg.rcx] = v & 0xFFFF_FFFF } else { regs[Reg.rcx] = v } }
+        func adv(_ r: Int) { let v = (regs[r] &+ delta) & amask; regs[r] = a32 ? v : v }
+
+        while true {
+            if repeated {
+                if count() == 0 { return .done }
+                if n == CPU.stringChunk { return .again }
+            }
+            let si = regs[Reg.rsi] & amask, di = regs[Reg.rdi] & amask
+            switch op {
+            case StringOp.movs.rawValue:
+                guard let v: T = load(srcBase &+ si) else { memFault(i); return .fault }
+                guard store(di, v) else { memFault(i); return .fault }
+                adv(Reg.rsi); adv(Reg.rdi)
+            case StringOp.stos.rawValue:
+                guard store(di, reg(0, T.self)) else { memFault(i); return .fault }
+                adv(Reg.rdi)
+            case StringOp.lods.rawValue:
+                guard let v: T = load(srcBase &+ si) else { memFault(i); return .fault }
+                setReg(0, v); adv(Reg.rsi)
+            case StringOp.cmps.rawValue:
+                guard let a: T = load(srcBase &+ si), let b: T = load(di) else { memFault(i); return .fault }
+                _ = alu(7, a, b)
+                adv(Reg.rsi); adv(Reg.rdi)
+            case StringOp.scas.rawValue:
+                guard let b: T = load(di) else { memFault(i); return .fault }
+                _ = alu(7, reg(0, T.self), b)
+                adv(Reg.rdi)
+            case StringOp.ins.rawValue:
+                guard ioPermitted(port: UInt16(truncatingIfNeeded: regs[Reg.rdx]), size: Int(step)) else { return .fault }
+                // Probe the destination before the port read, which may have side effects.
+                guard let old: T = load(di), store(di, old) else { memFault(i); return .fault }
+                let v = io?.portRead(UInt16(truncatingIfNeeded: regs[Reg.rdx]), size: Int(step)) ?? ~0
+                _ = store(di, T(truncatingIfNeeded: v))
+                adv(Reg.rdi)
+            default: // OUTS
+                guard ioPermitted(port: UInt16(truncatingIfNeeded: regs[Reg.rdx]), size: Int(step)) else { return .fault }
+                guard let v: T = load(srcBase &+ si) else { memFault(i); return .fault }
+                io?.portWrite(UInt16(truncatingIfNeeded: regs[Reg.rdx]), size: Int(step), value: UInt32(truncatingIfNeeded: v))
+                adv(Reg.rsi)
+            }
+            if !repeated { return .done }
+            setCount(count() &- 1)
+            n += 1
+            if op == StringOp.cmps.rawValue || op == StringOp.scas.rawValue {
+                // REPE stops when ZF = 0, REPNE when ZF = 1.
+                if pfx & Prefix.rep != 0 && !zf { return .done }
+                if pfx & Prefix.repne != 0 && zf { return .done }
+            }
+            if stopRequested { return count() == 0 ? .done : .again }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// `emu` and its subcommands (swift-argument-parser).
+import ArgumentParser
+import Foundation
+import Machine
+
+struct EmuCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emu",
+        abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
+        subcommands: [Boot.self])
+}
+
+/// Parses sizes like 1G, 512M, 65536.
+func parseSize(_ s: String) -> UInt64? {
+    let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+    if let last = s.uppercased().last, let u = units[last], let n = UInt64(s.dropLast()) { return n * u }
+    return UInt64(s)
+}
+
+struct Boot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Boot a 64-bit bare-metal kernel (ELF64) and exit with its exit-port status.",
+        discussion: """
+        Boot protocol and exit statuses: docs/boot-protocol.md. Statuses: odd values come from the \
+        guest's write to port 0xF4; 64 usage, 65 bad kernel file, 66 unreadable file, 120 triple \
+        fault, 122 halted for good, 124 timeout, 126 instruction limit.
+        """)
+
+    @Argument(help: "The kernel: an ELF64 x86-64 executable.") var kernel: String
+    @Option(help: "Guest RAM (e.g. 1G, 256M).") var memory: String = "1G"
+    @Option(help: "Serial (COM1) output: stdio, none, or a file path.") var serial: String = "stdio"
+    @Option(help: "File receiving debugcon (port 0xE9) output.") var debugcon: String?
+    @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
+    @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
+    @Option(help: "Kernel command line.") var append: String = ""
+
+    func run() throws {
+        var c = Configuration()
+        guard let mem = parseSize(memory), mem >= 2 << 20 else {
+            throw ValidationError("--memory: '\(memory)' is not a size of at least 2M")
+        }
+        c.memory = mem
+        c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
+        if let d = debugcon { c.debugcon = .file(d) }
+        c.maxInstructions = maxInstructions
+        c.timeout = timeout
+        c.commandLine = append
+        let r = KernelBoot.run(path: kernel, configuration: c)
+        if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
+        throw ExitCode(r.status)
+    }
+}

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// The `emu` command: parsing only; every decision lives in the modules (STYLE.md).
+import ArgumentParser
+
+EmuCommand.main()
