@@ -34,6 +34,7 @@ struct Boot: ParsableCommand {
     @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Option(help: "Kernel command line.") var append: String = ""
+    @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
         var c = Configuration()
@@ -46,7 +47,13 @@ struct Boot: ParsableCommand {
         c.maxInstructions = maxInstructions
         c.timeout = timeout
         c.commandLine = append
+        let start = Date()
         let r = KernelBoot.run(path: kernel, configuration: c)
+        if stats {
+            let t = Date().timeIntervalSince(start)
+            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
+            FileHandle.standardError.write(line.data(using: .utf8)!)
+        }
         if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
         throw ExitCode(r.status)
     }

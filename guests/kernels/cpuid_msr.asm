@@ -120,6 +120,7 @@ _start:
     seta al
     movzx eax, al
     EXPECT rax, 1, "RDTSC strictly increases between two reads"
+%ifndef QEMU_REF
     mov ecx, 0x10                   ; IA32_TIME_STAMP_COUNTER
     rdmsr
     shl rdx, 32
@@ -128,6 +129,9 @@ _start:
     seta al
     movzx eax, al
     EXPECT rax, 1, "RDMSR IA32_TSC (0x10) is past the last RDTSC"
+%else
+    QEMU_SKIP 1, "MSR 0x10 reads 0 under TCG"
+%endif
 
     ; ---- MSR round trips
     mov ecx, MSR_KGS_BASE

@@ -149,13 +149,13 @@ _start:
 .rsv1:
     mov rax, [TVA(4) + 0x10]
 .rsv1_done:
-    EXPECT_FAULT 14, 9, .rsv1, "read via PTE with bit 51 set: #PF(RSVD|P=9)"
+    EXPECT_FAULT 14, QV(9, 8), .rsv1, "read via PTE with bit 51 set: #PF(RSVD|P=9)"
     EXPECT qword [exc_cr2], TVA(4) + 0x10, "CR2 = faulting address (RSVD)"
     ARM .rsv2_done
 .rsv2:
     mov [TVA(4)], rax
 .rsv2_done:
-    EXPECT_FAULT 14, 0xB, .rsv2, "write via PTE with bit 51 set: #PF(RSVD|W|P=0xB)"
+    EXPECT_FAULT 14, QV(0xB, 0xA), .rsv2, "write via PTE with bit 51 set: #PF(RSVD|W|P=0xB)"
 
     mov rax, 0x400000 | (1 << 13) | PTE_P | PTE_W | PTE_PS
     mov [lib_pd + 2*8], rax
@@ -168,7 +168,7 @@ _start:
     mov rax, 0x400000 | PTE_P | PTE_W | PTE_PS
     mov [lib_pd + 2*8], rax
     invlpg [abs 0x400000]
-    EXPECT_FAULT 14, 9, .rsv3, "2 MiB PDE with bit 13 set: #PF(RSVD|P=9)"
+    EXPECT_FAULT 14, QV(9, 8), .rsv3, "2 MiB PDE with bit 13 set: #PF(RSVD|P=9)"
     EXPECT qword [exc_cr2], 0x400000, "CR2 = faulting address (RSVD in PDE)"
 
     ; ---- execute-disable

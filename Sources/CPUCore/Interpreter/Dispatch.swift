@@ -155,7 +155,9 @@ extension CPU {
                 guard push64(i.pointee.next) else { return faultAt(i, done()) }
                 rip = i.pointee.imm; return (.jumped, done() + 1)
             case .ret:
-                guard let t = pop64() else { return faultAt(i, done()) }
+                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done()) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
+                regs[Reg.rsp] &+= 8
                 rip = t; return (.jumped, done() + 1)
             case .pushR64: guard push64(regs[Int(i.pointee.r)]) else { return faultAt(i, done()) }
             case .popR64:
@@ -371,21 +373,29 @@ extension CPU {
             case .cmpxchg8b16b: guard cmpxchg8b16b(i) else { return faultAt(i, done()) }
 
             // MARK: control transfer
-            case .jmpR: rip = regs[Int(i.pointee.r)]; return (.jumped, done() + 1)
+            // Indirect targets must be canonical: #GP(0) at the branch, no state changed (SDM Vol. 2A "JMP", "CALL", "RET").
+            case .jmpR:
+                let t = regs[Int(i.pointee.r)]
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
+                rip = t; return (.jumped, done() + 1)
             case .jmpM:
                 guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
                 rip = t; return (.jumped, done() + 1)
             case .callR:
                 let t = regs[Int(i.pointee.r)]
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
                 guard push64(i.pointee.next) else { return faultAt(i, done()) }
                 rip = t; return (.jumped, done() + 1)
             case .callM:
                 guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
                 guard push64(i.pointee.next) else { return faultAt(i, done()) }
                 rip = t; return (.jumped, done() + 1)
             case .retImm:
-                guard let t = pop64() else { return faultAt(i, done()) }
-                regs[Reg.rsp] &+= i.pointee.imm
+                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done()) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
+                regs[Reg.rsp] &+= 8 &+ i.pointee.imm
                 rip = t; return (.jumped, done() + 1)
             case .loop:
                 let a32 = i.pointee.pfx & Prefix.addr32 != 0

@@ -173,6 +173,8 @@ long_entry:
     mov fs, ax
     mov gs, ax
     lidt [idtr0]
+    mov esp, stub_stack_top
+    call map_segments
     mov rsp, 0x7FFF0
     mov rax, [entry]
     mov [rsp+8], rax
@@ -195,8 +197,79 @@ long_entry:
     popfq
     ret
 
+; For each PT_LOAD with p_vaddr != p_paddr, map p_vaddr -> p_paddr with 4 KiB
+; pages; new tables come from 0x16000-0x1FFFF.
+map_segments:
+    mov ebp, [mod_start]
+    mov rbx, [rbp+32]
+    add rbx, rbp                     ; phdrs
+    movzx r12d, word [rbp+56]        ; e_phnum
+    movzx r13d, word [rbp+54]        ; e_phentsize
+.ph:
+    test r12d, r12d
+    jz .done
+    cmp dword [rbx], 1
+    jne .next
+    mov r8, [rbx+16]                 ; p_vaddr
+    mov r9, [rbx+24]                 ; p_paddr
+    cmp r8, r9
+    je .next
+    mov r10, r8
+    add r10, [rbx+40]                ; end = vaddr + memsz
+    and r8, -4096
+    and r9, -4096
+.page:
+    cmp r8, r10
+    jae .next
+    call map_page
+    add r8, 4096
+    add r9, 4096
+    jmp .page
+.next:
+    add rbx, r13
+    dec r12d
+    jmp .ph
+.done:
+    ret
+
+map_page:                            ; R8 = va, R9 = pa
+    mov eax, 0x10000
+    mov ecx, 39
+.lvl:
+    mov rdx, r8
+    shr rdx, cl
+    and edx, 511
+    lea rsi, [rax+rdx*8]
+    cmp ecx, 12
+    je .leaf
+    mov rax, [rsi]
+    test al, 1
+    jnz .have
+    mov eax, [next_table]
+    add dword [next_table], 0x1000
+    mov rdi, rax
+    push rcx
+    mov ecx, 512
+.z: mov qword [rdi], 0
+    add rdi, 8
+    dec ecx
+    jnz .z
+    pop rcx
+    or rax, 3
+    mov [rsi], rax
+.have:
+    and rax, -4096
+    sub ecx, 9
+    jmp .lvl
+.leaf:
+    mov rax, r9
+    or rax, 3
+    mov [rsi], rax
+    ret
+
 section .data
 align 8
+next_table: dd 0x16000
 gdt_template:
     dq 0
     dq 0x00AF9A000000FFFF            ; 0x08 kernel code 64

@@ -1,0 +1,49 @@
+# emu — build, test and benchmark. `make demo` and `make test` work on a fresh Debian 12 machine.
+SWIFT ?= swift
+JOBS ?= 2
+EMU := .build/release/emu
+DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build guests demo test test-swift test-kernels bench fuzz-cpu clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install a Swift 6 toolchain (swift.org) and put it on PATH"; exit 1; }
+
+build: deps
+	$(SWIFT) build -c release -j $(JOBS)
+
+guests: deps
+	$(MAKE) -C guests kernels bench
+
+demo: build guests
+	$(EMU) boot guests/build/kernels/serial_hello.elf; test $$? = 33
+
+test: build guests test-swift test-kernels
+
+SHELL := bash
+test-swift:
+	$(SWIFT) test -c release -j $(JOBS) 2>&1 | tee .build/test-swift.log | tail -25; \
+	  test $${PIPESTATUS[0]} -eq 0
+
+test-kernels:
+	@pass=0; fail=0; \
+	for k in guests/build/kernels/*.elf guests/build/bench/*.elf; do \
+	  args=""; case $$k in */bench/*) args="--append iters=short";; esac; \
+	  $(EMU) boot $$k $$args --serial none --timeout 60 >/dev/null 2>&1; st=$$?; \
+	  if [ $$st = 33 ]; then pass=$$((pass+1)); echo "ok   $$k"; else fail=$$((fail+1)); echo "FAIL $$k (status $$st)"; fi; \
+	done; \
+	echo "kernels: $$pass passed, $$fail failed"; test $$fail = 0
+
+bench: build guests
+	scripts/bench.sh
+
+clean:
+	rm -rf .build guests/build

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make bench: runs the benchmark kernels of guests/bench under `emu boot` and prints, per
+# benchmark, guest instructions, host seconds, MIPS (long run) and host instructions per guest
+# instruction counted with callgrind. Host instructions per guest instruction are the difference
+# of two runs (iters=short and iters=0), so process start-up and the 1 GiB mapping cancel out.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+EMU=.build/release/emu
+B=guests/build/bench
+benches=${BENCHES:-alu_loop crc32 sha256 sort memops}
+
+stat_run() {  # kernel append -> "instructions seconds"
+  "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 >/dev/null | sed -n 's/^emu: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p'
+}
+ir_run() {  # kernel append -> host instructions (callgrind total)
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 \
+    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+
+printf "%-10s %14s %9s %8s %16s\n" benchmark "guest instr" seconds MIPS "host instr/instr"
+for b in $benches; do
+  k=$B/$b.elf
+  st=0; "$EMU" boot "$k" --append iters=short --serial none >/dev/null || st=$?
+  [ "$st" = 33 ] || { echo "$b: FAILED (status $st; 33 is the pass status)"; exit 1; }
+  read -r n s < <(stat_run "$k" "")
+  mips=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", n / s / 1e6 }')
+  if [ "${NO_CALLGRIND:-}" = 1 ]; then hpi="-"; else
+    read -r n1 _ < <(stat_run "$k" "iters=0"); read -r n2 _ < <(stat_run "$k" "iters=short")
+    i1=$(ir_run "$k" "iters=0" || true); i2=$(ir_run "$k" "iters=short" || true)
+    hpi=$(awk -v a="$i1" -v b="$i2" -v x="$n1" -v y="$n2" 'BEGIN { printf "%.1f", (b - a) / (y - x) }')
+  fi
+  printf "%-10s %14s %9s %8s %16s\n" "$b" "$n" "$s" "$mips" "$hpi"
+done
