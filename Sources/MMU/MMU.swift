@@ -23,8 +23,12 @@ public final class MMU {
 
     /// True while the CPU runs at CPL 3: accesses are then user accesses.
     public var userMode: Bool = false {
-        didSet { modeTag = userMode ? TLBTable.userTag : 0 }
+        didSet { modeTag = userMode ? TLBTable.userTag : 0; generation &+= 1 }
     }
+
+    /// Incremented whenever a translation may have changed (TLB flush, INVLPG, mode change), so
+    /// caches derived from translations (the interpreter's block links) know when to drop them.
+    public private(set) var generation: UInt64 = 1
 
     /// The fault of the last access that failed.
     public var fault = MemoryFault(vector: 0, errorCode: 0, address: 0)
@@ -222,12 +226,14 @@ public final class MMU {
 
     /// Flushes every TLB entry (CR3 write, CR0/CR4 paging-bit changes, mode changes).
     public func flushTLB() {
+        generation &+= 1
         readTLB.flush(); writeTLB.flush(); fetchTLB.flush()
     }
 
     /// INVLPG: drops the translations of the page holding `va`.
     public func invalidate(_ va: UInt64) {
         let vpn = va >> 12
+        generation &+= 1
         readTLB.flush(page: vpn); writeTLB.flush(page: vpn); fetchTLB.flush(page: vpn)
     }
 

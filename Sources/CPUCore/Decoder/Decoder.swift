@@ -189,6 +189,7 @@ public struct Decoder {
         if !ok { return pos > 15 ? .failure(.tooLong) : .failure(.undefined) }
         if let e = finish(&d, at: rip) { return .failure(e) }
         if lock && !lockAllowed(d) { return .failure(.undefined) }
+        d.op = Decoder.specialised(d)
         return .success(d)
     }
 

@@ -7,15 +7,19 @@ extension CPU {
     static func contributory(_ v: UInt8) -> Bool { v == 0 || (v >= 10 && v <= 13) }
 
     /// Delivers `e` architecturally with `returnRIP` in the frame. Returns false on a triple fault.
-    func deliverException(_ e: CPUException, returnRIP: UInt64, software: Bool = false) -> Bool {
+    /// `instructionRIP`: for INT n / INT3, the instruction itself; a fault raised while delivering
+    /// it is reported with that RIP (the INT did not complete).
+    func deliverException(_ e: CPUException, returnRIP: UInt64, software: Bool = false, instructionRIP: UInt64? = nil) -> Bool {
         var current = e
         var soft = software
+        var returnRIP = returnRIP
         for _ in 0..<3 {
             if current.vector == CPUException.PF { cr2 = current.address }
             if deliverOnce(vector: current.vector, errorCode: current.errorCode, returnRIP: returnRIP, software: soft) {
                 return true
             }
             let second = exception
+            if soft, let r = instructionRIP { returnRIP = r }
             soft = false
             if current.vector == CPUException.DF { return false }
             let fv = current.vector, sv = second.vector

@@ -5,9 +5,19 @@
 // Records live in one arena; a flush marks every record `stale` so a block that is executing
 // when its code is overwritten stops at its next instruction (SDM Vol. 3A §11.6).
 
+import Glibc
+
 @usableFromInline struct BlockEntry {
     var rip: UInt64 = ~0
     var phys: UInt64 = ~0
+    var start: Int32 = 0
+    var count: Int32 = 0
+}
+
+/// A remembered successor of a block: where control went last time, and that block.
+struct BlockLink {
+    var rip: UInt64 = 0
+    var generation: UInt64 = 0
     var start: Int32 = 0
     var count: Int32 = 0
 }
@@ -21,17 +31,53 @@ final class BlockCache {
     let table: UnsafeMutablePointer<BlockEntry>
     let records: UnsafeMutablePointer<DecodedInstruction>
     var used = 0
+    /// Incremented by every flush; block links carry it (summed with the MMU's generation).
+    var generation: UInt64 = 0
     /// Flushes since start (for statistics and tests).
     private(set) var flushes = 0
+    /// Two successor links per block, indexed by the block's first record (block chaining: a
+    /// followed link skips the fetch translation and the hash lookup).
+    let links: UnsafeMutablePointer<BlockLink>
 
     init() {
         table = .allocate(capacity: BlockCache.tableSize)
         table.initialize(repeating: BlockEntry(), count: BlockCache.tableSize)
-        records = .allocate(capacity: BlockCache.arenaSize)
-        records.initialize(repeating: DecodedInstruction(), count: BlockCache.arenaSize)
+        // The arena and the links come from zero-filled anonymous memory: pages cost nothing until
+        // used (a zero record is `.invalid`, a zero link has generation 0, which never matches).
+        records = BlockCache.zeroed(BlockCache.arenaSize).bindMemory(to: DecodedInstruction.self, capacity: BlockCache.arenaSize)
+        links = BlockCache.zeroed(2 * BlockCache.arenaSize * MemoryLayout<BlockLink>.stride / MemoryLayout<DecodedInstruction>.stride + 1)
+            .bindMemory(to: BlockLink.self, capacity: 2 * BlockCache.arenaSize)
     }
 
-    deinit { table.deallocate(); records.deallocate() }
+    deinit {
+        table.deallocate()
+        munmap(records, BlockCache.arenaSize * MemoryLayout<DecodedInstruction>.stride)
+        munmap(links, 2 * BlockCache.arenaSize * MemoryLayout<BlockLink>.stride)
+    }
+
+    /// Zero-filled anonymous memory for `count` decoded-instruction records.
+    static func zeroed(_ count: Int) -> UnsafeMutableRawPointer {
+        let bytes = count * MemoryLayout<DecodedInstruction>.stride
+        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), p != MAP_FAILED else {
+            fatalError("emu: cannot map \(bytes) bytes for the decoded-block cache")
+        }
+        return p
+    }
+
+    /// The block control reached from block `from` at `rip` last time, if still valid under `generation`.
+    @inline(__always) func successor(of from: Int, rip: UInt64, generation: UInt64) -> BlockEntry? {
+        let l = links + 2 * from
+        if l[0].rip == rip && l[0].generation == generation { return BlockEntry(rip: rip, phys: 0, start: l[0].start, count: l[0].count) }
+        if l[1].rip == rip && l[1].generation == generation { return BlockEntry(rip: rip, phys: 0, start: l[1].start, count: l[1].count) }
+        return nil
+    }
+
+    /// Remembers `to` as a successor of block `from` (a taken and a fall-through edge fit side by side).
+    @inline(__always) func link(from: Int, to: BlockEntry, generation: UInt64) {
+        let l = links + 2 * from
+        let slot = l[0].generation == generation ? 1 : 0
+        l[slot] = BlockLink(rip: to.rip, generation: generation, start: to.start, count: to.count)
+    }
 
     @inline(__always) static func slot(_ rip: UInt64) -> Int {
         Int(truncatingIfNeeded: (rip ^ (rip >> 14)) & UInt64(tableSize - 1))
@@ -59,5 +105,6 @@ final class BlockCache {
         used = 0
         table.update(repeating: BlockEntry(), count: BlockCache.tableSize)
         flushes += 1
+        generation &+= 1
     }
 }

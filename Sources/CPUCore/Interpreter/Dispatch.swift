@@ -12,30 +12,46 @@ extension CPU {
     public func run(budget: UInt64) -> CPUExit {
         let limit = instret &+ budget
         var skipBreakpoint = true
+        var previous = -1   // first record of the block just run, while its successor can be linked
         while true {
-            if stopRequested { stopRequested = false; return .stopRequested }
-            if instret >= limit { return .budgetExhausted }
-            if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
+            if _slowPath(attention) {
+                if stopRequested { stopRequested = false; return .stopRequested }
+                if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
+                if let pending = interruptPending, !interruptShadow, rflags & RFlags.if != 0, let vector = pending() {
+                    if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
+                    previous = -1
+                    continue
+                }
+                if interruptShadow { interruptShadow = false }
+            }
             skipBreakpoint = false
-            if let pending = interruptPending, !interruptShadow, flagBits & RFlags.if != 0 || (lfOp == LazyFlags.none ? false : rflags & RFlags.if != 0),
-               let vector = pending() {
-                if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
-                continue
+            if instret >= limit { return .budgetExhausted }
+            let generation = blocks.generation &+ mmu.generation
+            let b: BlockEntry
+            if previous >= 0, let linked = blocks.successor(of: previous, rip: rip, generation: generation) {
+                b = linked
+            } else {
+                guard let found = block(at: rip) else {
+                    if let exit = raise(exception, returnRIP: rip) { return exit }
+                    previous = -1
+                    continue
+                }
+                // Decoding may have flushed the cache; link only within one generation.
+                if previous >= 0 && generation == blocks.generation &+ mmu.generation {
+                    blocks.link(from: previous, to: found, generation: generation)
+                }
+                b = found
             }
-            interruptShadow = false
-            guard let b = block(at: rip) else {
-                if let exit = raise(exception, returnRIP: rip) { return exit }
-                continue
-            }
-            var n = Int(b.count)
-            let remaining = limit &- instret
-            if remaining < UInt64(n) { n = Int(remaining) }
-            if singleStep || !breakpoints.isEmpty { n = 1 }
-            let (end, done) = executeBlock(blocks.records + Int(b.start), n)
+            var budget = limit &- instret
+            if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
+            let (end, done, last) = executeBlocks(b, budget: budget)
             instret &+= UInt64(done)
             switch end {
-            case .fellThrough, .jumped: continue
+            case .fellThrough, .jumped:
+                previous = last
+                continue
             case .fault:
+                previous = -1
                 let e = exception
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
@@ -51,22 +67,33 @@ extension CPU {
         if hostedKernel { return .exception(e) }
         var ex = e
         if external { ex.errorCode = nil }
-        if !deliverException(ex, returnRIP: returnRIP, software: software && !external) {
+        if !deliverException(ex, returnRIP: returnRIP, software: software && !external,
+                             instructionRIP: software && !external ? pendingSoftwareRIP : nil) {
             return .tripleFault(e)
         }
         return nil
     }
 
-    /// Executes up to `n` instructions of a block. Returns how it ended and how many retired.
-    /// On `.fault`, `rip` is the faulting instruction (or the next one for traps) and
-    /// `exception` is set; on `.jumped` and `.exit`, `rip` is already the next RIP.
+    /// Executes blocks starting with `block`, following block links while they are valid, until
+    /// `budget` instructions retired, an exit, a fault, or a successor that is not linked yet.
+    /// Returns how it ended, how many instructions retired, and the first record of the last
+    /// block run (for linking its successor). On `.fault`, `rip` is the faulting instruction (or
+    /// the next one for traps) and `exception` is set; otherwise `rip` is the next RIP.
     @inline(never)
-    func executeBlock(_ first: UnsafeMutablePointer<DecodedInstruction>, _ n: Int) -> (BlockEnd, Int) {
+    func executeBlocks(_ block: BlockEntry, budget: UInt64) -> (BlockEnd, Int, Int) {
         let regs = self.regs
-        var p = UnsafePointer(first)
+        let records = blocks.records
+        var blk = block
+        var retired = 0
+        while true {
+        let first = UnsafePointer(records + Int(blk.start))
+        var p = first
+        let left = budget &- UInt64(retired)
+        let n = UInt64(blk.count) <= left ? Int(blk.count) : Int(left)
         let end = p + n
-        @inline(__always) func done() -> Int { p - UnsafePointer(first) }
-        while p < end {
+        var jumped = false
+        @inline(__always) func done() -> Int { retired &+ (p - first) }
+        blockLoop: while p < end {
             let i = p
             switch i.pointee.op {
             // MARK: hot specialisations
@@ -75,15 +102,15 @@ extension CPU {
             case .movRI64: regs[Int(i.pointee.r)] = i.pointee.imm
             case .movRI32: regs[Int(i.pointee.r)] = i.pointee.imm & 0xFFFF_FFFF
             case .movRM64:
-                guard let v: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard let v: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 regs[Int(i.pointee.r)] = v
             case .movRM32:
-                guard let v: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard let v: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 regs[Int(i.pointee.r)] = UInt64(v)
             case .movMR64:
-                guard store(ea(i), regs[Int(i.pointee.r)]) else { memFault(i); return faultAt(i, done()) }
+                guard store(ea(i), regs[Int(i.pointee.r)]) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
             case .movMR32:
-                guard store(ea(i), UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)])) else { memFault(i); return faultAt(i, done()) }
+                guard store(ea(i), UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)])) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
             case .lea64: regs[Int(i.pointee.r)] = ea(i) &- segBase[Int(i.pointee.seg)]
             case .lea32: regs[Int(i.pointee.r)] = (ea(i) &- segBase[Int(i.pointee.seg)]) & 0xFFFF_FFFF
             case .addRR64:
@@ -111,11 +138,11 @@ extension CPU {
                 let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, b = i.pointee.imm & 0xFFFF_FFFF
                 setFlags(LazyFlags.sub, sign: 31, res: (a &- b) & 0xFFFF_FFFF, a: a, b: b)
             case .cmpRM64:
-                guard let b: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard let b: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let a = regs[Int(i.pointee.r)]
                 setFlags(LazyFlags.sub, sign: 63, res: a &- b, a: a, b: b)
             case .cmpRM32:
-                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, b = UInt64(m)
                 setFlags(LazyFlags.sub, sign: 31, res: (a &- b) & 0xFFFF_FFFF, a: a, b: b)
             case .addRR32:
@@ -131,37 +158,157 @@ extension CPU {
                 let r = regs[Int(i.pointee.r)] & i.pointee.imm & 0xFFFF_FFFF
                 regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
             case .incR64:
-                let a = regs[Int(i.pointee.r)]; regs[Int(i.pointee.r)] = a &+ 1; setIncDecFlags(LazyFlags.inc, a &+ 1, a)
+                let a = regs[Int(i.pointee.r)]; regs[Int(i.pointee.r)] = a &+ 1
+                if !i.pointee.flagsDead { setIncDecFlags(LazyFlags.inc, a &+ 1, a) }
             case .incR32:
                 let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)]); regs[Int(i.pointee.r)] = UInt64(a &+ 1); setIncDecFlags(LazyFlags.inc, a &+ 1, a)
             case .decR64:
-                let a = regs[Int(i.pointee.r)]; regs[Int(i.pointee.r)] = a &- 1; setIncDecFlags(LazyFlags.dec, a &- 1, a)
+                let a = regs[Int(i.pointee.r)]; regs[Int(i.pointee.r)] = a &- 1
+                if !i.pointee.flagsDead { setIncDecFlags(LazyFlags.dec, a &- 1, a) }
             case .decR32:
                 let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)]); regs[Int(i.pointee.r)] = UInt64(a &- 1); setIncDecFlags(LazyFlags.dec, a &- 1, a)
             case .testRR64: let r = regs[Int(i.pointee.r)] & regs[Int(i.pointee.b)]; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
             case .testRR32: let r = regs[Int(i.pointee.r)] & regs[Int(i.pointee.b)] & 0xFFFF_FFFF; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
-            case .shlRI64: regs[Int(i.pointee.r)] = shift(ShiftOp.shl.rawValue, regs[Int(i.pointee.r)], i.pointee.imm)
-            case .shrRI64: regs[Int(i.pointee.r)] = shift(ShiftOp.shr.rawValue, regs[Int(i.pointee.r)], i.pointee.imm)
-            case .sarRI64: regs[Int(i.pointee.r)] = shift(ShiftOp.sar.rawValue, regs[Int(i.pointee.r)], i.pointee.imm)
-            case .shlRI32: setReg(i.pointee.r, shift(ShiftOp.shl.rawValue, reg(i.pointee.r, UInt32.self), i.pointee.imm))
-            case .shrRI32: setReg(i.pointee.r, shift(ShiftOp.shr.rawValue, reg(i.pointee.r, UInt32.self), i.pointee.imm))
-            case .sarRI32: setReg(i.pointee.r, shift(ShiftOp.sar.rawValue, reg(i.pointee.r, UInt32.self), i.pointee.imm))
-            case .rolRI32: setReg(i.pointee.r, shift(ShiftOp.rol.rawValue, reg(i.pointee.r, UInt32.self), i.pointee.imm))
-            case .rorRI32: setReg(i.pointee.r, shift(ShiftOp.ror.rawValue, reg(i.pointee.r, UInt32.self), i.pointee.imm))
+            // Immediate shifts with lazy flags; the count is 1…width−1 (Specialise.swift).
+            case .shlRI64:
+                let a = regs[Int(i.pointee.r)], c = i.pointee.imm & 63, r = a &<< c
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.shl, sign: 63, res: r, a: a, b: c)
+            case .shrRI64:
+                let a = regs[Int(i.pointee.r)], c = i.pointee.imm & 63, r = a &>> c
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.shr, sign: 63, res: r, a: a, b: c)
+            case .sarRI64:
+                let a = regs[Int(i.pointee.r)], c = i.pointee.imm & 63
+                let r = UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(c))
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.sar, sign: 63, res: r, a: a, b: c)
+            case .shlRI32:
+                let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, c = i.pointee.imm & 31, r = (a &<< c) & 0xFFFF_FFFF
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.shl, sign: 31, res: r, a: a, b: c)
+            case .shrRI32:
+                let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, c = i.pointee.imm & 31, r = a &>> c
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.shr, sign: 31, res: r, a: a, b: c)
+            case .sarRI32:
+                let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, c = i.pointee.imm & 31
+                let r = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: a) &>> Int32(c)))
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.sar, sign: 31, res: r, a: a, b: c)
+            // Rotates change only CF and OF; when no later instruction of the block reads them, skip that.
+            case .rolRI64:
+                let a = regs[Int(i.pointee.r)], c = i.pointee.imm & 63
+                let r = (a &<< c) | (a &>> (64 &- c))
+                regs[Int(i.pointee.r)] = r
+                if !i.pointee.flagsDead { setCO(cf: r & 1 != 0, of: (r >> 63) != r & 1) }
+            case .rorRI64:
+                let a = regs[Int(i.pointee.r)], c = i.pointee.imm & 63
+                let r = (a &>> c) | (a &<< (64 &- c))
+                regs[Int(i.pointee.r)] = r
+                if !i.pointee.flagsDead { setCO(cf: r >> 63 != 0, of: (r >> 63) != (r >> 62) & 1) }
+            case .rolRI32:
+                let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)]), c = UInt32(i.pointee.imm & 31)
+                let r = (a &<< c) | (a &>> (32 &- c))
+                regs[Int(i.pointee.r)] = UInt64(r)
+                if !i.pointee.flagsDead { setCO(cf: r & 1 != 0, of: (r >> 31) != r & 1) }
+            case .rorRI32:
+                let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)]), c = UInt32(i.pointee.imm & 31)
+                let r = (a &>> c) | (a &<< (32 &- c))
+                regs[Int(i.pointee.r)] = UInt64(r)
+                if !i.pointee.flagsDead { setCO(cf: r >> 31 != 0, of: (r >> 31) != (r >> 30) & 1) }
+            case .xorRR64:
+                let r = regs[Int(i.pointee.r)] ^ regs[Int(i.pointee.b)]
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+            case .andRR64:
+                let r = regs[Int(i.pointee.r)] & regs[Int(i.pointee.b)]
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+            case .orRR64:
+                let r = regs[Int(i.pointee.r)] | regs[Int(i.pointee.b)]
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+            case .andRI64:
+                let r = regs[Int(i.pointee.r)] & i.pointee.imm
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+            case .subRR32:
+                let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, b = regs[Int(i.pointee.b)] & 0xFFFF_FFFF, r = (a &- b) & 0xFFFF_FFFF
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.sub, sign: 31, res: r, a: a, b: b)
+            case .addRM64:
+                guard let b: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = regs[Int(i.pointee.r)], r = a &+ b
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.add, sign: 63, res: r, a: a, b: b)
+            case .imul2RR64:
+                let (r, o) = Int64(bitPattern: regs[Int(i.pointee.r)]).multipliedReportingOverflow(by: Int64(bitPattern: regs[Int(i.pointee.b)]))
+                regs[Int(i.pointee.r)] = UInt64(bitPattern: r)
+                setFlagsCO(UInt64(bitPattern: r), cf: o, of: o)
+            case .imul3RR64:
+                let (r, o) = Int64(bitPattern: regs[Int(i.pointee.b)]).multipliedReportingOverflow(by: Int64(bitPattern: i.pointee.imm))
+                regs[Int(i.pointee.r)] = UInt64(bitPattern: r)
+                setFlagsCO(UInt64(bitPattern: r), cf: o, of: o)
             case .jcc:
-                if condition(i.pointee.aux) { rip = i.pointee.imm; return (.jumped, done() + 1) }
-            case .jmp: rip = i.pointee.imm; return (.jumped, done() + 1)
+                // The common cases inline: JE/JNE after anything lazy, and the CMP/SUB fast path.
+                let cc = i.pointee.aux
+                let taken: Bool
+                if lfOp != LazyFlags.none && cc & 0xE == 4 {
+                    taken = (lfRes == 0) != (cc & 1 != 0)
+                } else if lfOp == LazyFlags.sub && cc >= 2 && cc != 8 && cc != 9 && cc != 0xA && cc != 0xB {
+                    let sh = UInt64(63 &- lfSign)
+                    let sa = Int64(bitPattern: lfA &<< sh), sb = Int64(bitPattern: lfB &<< sh)
+                    switch cc {
+                    case 2: taken = lfA < lfB
+                    case 3: taken = lfA >= lfB
+                    case 6: taken = lfA <= lfB
+                    case 7: taken = lfA > lfB
+                    case 0xC: taken = sa < sb
+                    case 0xD: taken = sa >= sb
+                    case 0xE: taken = sa <= sb
+                    default: taken = sa > sb
+                    }
+                } else {
+                    taken = conditionOutlined(cc)
+                }
+                if taken { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
+            case .movzxbRM:
+                guard let v: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                regs[Int(i.pointee.r)] = UInt64(v)
+            case .movzxwRM:
+                guard let v: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                regs[Int(i.pointee.r)] = UInt64(v)
+            case .movzxbRR: regs[Int(i.pointee.r)] = UInt64(reg(i.pointee.b, UInt8.self))
+            case .movzxwRR: regs[Int(i.pointee.r)] = regs[Int(i.pointee.b)] & 0xFFFF
+            case .movsxdRM:
+                guard let v: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                regs[Int(i.pointee.r)] = UInt64(bitPattern: Int64(Int32(bitPattern: v)))
+            case .movsxdRR: regs[Int(i.pointee.r)] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: regs[Int(i.pointee.b)])))
+            case .aluRM32fast:
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)])
+                let r: UInt32
+                switch i.pointee.aux {
+                case 0: r = a &+ m; setFlags(LazyFlags.add, sign: 31, res: UInt64(r), a: UInt64(a), b: UInt64(m))
+                case 5: r = a &- m; setFlags(LazyFlags.sub, sign: 31, res: UInt64(r), a: UInt64(a), b: UInt64(m))
+                case 1: r = a | m; setFlags(LazyFlags.logic, sign: 31, res: UInt64(r), a: 0, b: 0)
+                case 4: r = a & m; setFlags(LazyFlags.logic, sign: 31, res: UInt64(r), a: 0, b: 0)
+                default: r = a ^ m; setFlags(LazyFlags.logic, sign: 31, res: UInt64(r), a: 0, b: 0)
+                }
+                regs[Int(i.pointee.r)] = UInt64(r)
+            case .aluRM64fast:
+                guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = regs[Int(i.pointee.r)]
+                let r: UInt64
+                switch i.pointee.aux {
+                case 0: r = a &+ m; setFlags(LazyFlags.add, sign: 63, res: r, a: a, b: m)
+                case 5: r = a &- m; setFlags(LazyFlags.sub, sign: 63, res: r, a: a, b: m)
+                case 1: r = a | m; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+                case 4: r = a & m; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+                default: r = a ^ m; setFlags(LazyFlags.logic, sign: 63, res: r, a: 0, b: 0)
+                }
+                regs[Int(i.pointee.r)] = r
+            case .jmp: rip = i.pointee.imm; p += 1; jumped = true; break blockLoop
             case .call:
-                guard push64(i.pointee.next) else { return faultAt(i, done()) }
-                rip = i.pointee.imm; return (.jumped, done() + 1)
+                guard push64(i.pointee.next) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.imm; p += 1; jumped = true; break blockLoop
             case .ret:
-                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done()) }
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
+                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done(), Int(blk.start)) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
                 regs[Reg.rsp] &+= 8
-                rip = t; return (.jumped, done() + 1)
-            case .pushR64: guard push64(regs[Int(i.pointee.r)]) else { return faultAt(i, done()) }
+                rip = t; p += 1; jumped = true; break blockLoop
+            case .pushR64: guard push64(regs[Int(i.pointee.r)]) else { return faultAt(i, done(), Int(blk.start)) }
             case .popR64:
-                guard let v = pop64() else { return faultAt(i, done()) }
+                guard let v = pop64() else { return faultAt(i, done(), Int(blk.start)) }
                 regs[Int(i.pointee.r)] = v
 
             // MARK: generic ALU, TEST, MOV by size
@@ -173,48 +320,48 @@ extension CPU {
             case .aluRI16: aluRI(i, UInt16.self)
             case .aluRI32: aluRI(i, UInt32.self)
             case .aluRI64: aluRI(i, UInt64.self)
-            case .aluRM8: guard aluRM(i, UInt8.self) else { return faultAt(i, done()) }
-            case .aluRM16: guard aluRM(i, UInt16.self) else { return faultAt(i, done()) }
-            case .aluRM32: guard aluRM(i, UInt32.self) else { return faultAt(i, done()) }
-            case .aluRM64: guard aluRM(i, UInt64.self) else { return faultAt(i, done()) }
-            case .aluMR8: guard aluM(i, reg(i.pointee.r, UInt8.self)) else { return faultAt(i, done()) }
-            case .aluMR16: guard aluM(i, reg(i.pointee.r, UInt16.self)) else { return faultAt(i, done()) }
-            case .aluMR32: guard aluM(i, reg(i.pointee.r, UInt32.self)) else { return faultAt(i, done()) }
-            case .aluMR64: guard aluM(i, regs[Int(i.pointee.r)]) else { return faultAt(i, done()) }
-            case .aluMI8: guard aluM(i, UInt8(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done()) }
-            case .aluMI16: guard aluM(i, UInt16(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done()) }
-            case .aluMI32: guard aluM(i, UInt32(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done()) }
-            case .aluMI64: guard aluM(i, i.pointee.imm) else { return faultAt(i, done()) }
+            case .aluRM8: guard aluRM(i, UInt8.self) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluRM16: guard aluRM(i, UInt16.self) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluRM32: guard aluRM(i, UInt32.self) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluRM64: guard aluRM(i, UInt64.self) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMR8: guard aluM(i, reg(i.pointee.r, UInt8.self)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMR16: guard aluM(i, reg(i.pointee.r, UInt16.self)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMR32: guard aluM(i, reg(i.pointee.r, UInt32.self)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMR64: guard aluM(i, regs[Int(i.pointee.r)]) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMI8: guard aluM(i, UInt8(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMI16: guard aluM(i, UInt16(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMI32: guard aluM(i, UInt32(truncatingIfNeeded: i.pointee.imm)) else { return faultAt(i, done(), Int(blk.start)) }
+            case .aluMI64: guard aluM(i, i.pointee.imm) else { return faultAt(i, done(), Int(blk.start)) }
             case .testRR8: test(reg(i.pointee.r, UInt8.self), reg(i.pointee.b, UInt8.self))
             case .testRR16: test(reg(i.pointee.r, UInt16.self), reg(i.pointee.b, UInt16.self))
             case .testRI8: test(reg(i.pointee.r, UInt8.self), UInt8(truncatingIfNeeded: i.pointee.imm))
             case .testRI16: test(reg(i.pointee.r, UInt16.self), UInt16(truncatingIfNeeded: i.pointee.imm))
             case .testRI32: test(reg(i.pointee.r, UInt32.self), UInt32(truncatingIfNeeded: i.pointee.imm))
             case .testRI64: test(regs[Int(i.pointee.r)], i.pointee.imm)
-            case .testMR8: guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, reg(i.pointee.r, UInt8.self))
-            case .testMR16: guard let m: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, reg(i.pointee.r, UInt16.self))
-            case .testMR32: guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, reg(i.pointee.r, UInt32.self))
-            case .testMR64: guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, regs[Int(i.pointee.r)])
-            case .testMI8: guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, UInt8(truncatingIfNeeded: i.pointee.imm))
-            case .testMI16: guard let m: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, UInt16(truncatingIfNeeded: i.pointee.imm))
-            case .testMI32: guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, UInt32(truncatingIfNeeded: i.pointee.imm))
-            case .testMI64: guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; test(m, i.pointee.imm)
+            case .testMR8: guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, reg(i.pointee.r, UInt8.self))
+            case .testMR16: guard let m: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, reg(i.pointee.r, UInt16.self))
+            case .testMR32: guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, reg(i.pointee.r, UInt32.self))
+            case .testMR64: guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, regs[Int(i.pointee.r)])
+            case .testMI8: guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, UInt8(truncatingIfNeeded: i.pointee.imm))
+            case .testMI16: guard let m: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, UInt16(truncatingIfNeeded: i.pointee.imm))
+            case .testMI32: guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, UInt32(truncatingIfNeeded: i.pointee.imm))
+            case .testMI64: guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; test(m, i.pointee.imm)
             case .movRR8: setReg(i.pointee.r, reg(i.pointee.b, UInt8.self))
             case .movRR16: setReg(i.pointee.r, reg(i.pointee.b, UInt16.self))
             case .movRI8: setReg(i.pointee.r, UInt8(truncatingIfNeeded: i.pointee.imm))
             case .movRI16: setReg(i.pointee.r, UInt16(truncatingIfNeeded: i.pointee.imm))
-            case .movRM8: guard let v: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; setReg(i.pointee.r, v)
-            case .movRM16: guard let v: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }; setReg(i.pointee.r, v)
-            case .movMR8: guard store(ea(i), reg(i.pointee.r, UInt8.self)) else { memFault(i); return faultAt(i, done()) }
-            case .movMR16: guard store(ea(i), reg(i.pointee.r, UInt16.self)) else { memFault(i); return faultAt(i, done()) }
-            case .movMI8: guard store(ea(i), UInt8(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done()) }
-            case .movMI16: guard store(ea(i), UInt16(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done()) }
-            case .movMI32: guard store(ea(i), UInt32(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done()) }
-            case .movMI64: guard store(ea(i), i.pointee.imm) else { memFault(i); return faultAt(i, done()) }
+            case .movRM8: guard let v: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; setReg(i.pointee.r, v)
+            case .movRM16: guard let v: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }; setReg(i.pointee.r, v)
+            case .movMR8: guard store(ea(i), reg(i.pointee.r, UInt8.self)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .movMR16: guard store(ea(i), reg(i.pointee.r, UInt16.self)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .movMI8: guard store(ea(i), UInt8(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .movMI16: guard store(ea(i), UInt16(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .movMI32: guard store(ea(i), UInt32(truncatingIfNeeded: i.pointee.imm)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .movMI64: guard store(ea(i), i.pointee.imm) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
             case .movzxRR: movxRR(i, signed: false)
             case .movsxRR: movxRR(i, signed: true)
-            case .movzxRM: guard movxRM(i, signed: false) else { return faultAt(i, done()) }
-            case .movsxRM: guard movxRM(i, signed: true) else { return faultAt(i, done()) }
+            case .movzxRM: guard movxRM(i, signed: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .movsxRM: guard movxRM(i, signed: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .lea16: setReg(i.pointee.r, UInt16(truncatingIfNeeded: ea(i) &- segBase[Int(i.pointee.seg)]))
 
             // MARK: unary, multiply, divide, shifts, bits
@@ -233,11 +380,11 @@ extension CPU {
                 case 4: ok = unaryM(i, UInt32.self)
                 default: ok = unaryM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .mulDivR, .mulDivM:
                 var src: UInt64 = 0
                 if i.pointee.op == .mulDivM {
-                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done()) }
+                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                     src = v
                 } else { src = gpr(Int(i.pointee.r), size: Int(i.pointee.osz)) }
                 let ok: Bool
@@ -247,11 +394,11 @@ extension CPU {
                 case 4: ok = mulDiv(i.pointee.aux, UInt32(truncatingIfNeeded: src))
                 default: ok = mulDiv(i.pointee.aux, src)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .imul2RR, .imul2RM, .imul3RR, .imul3RM:
                 var src: UInt64
                 if i.pointee.op == .imul2RM || i.pointee.op == .imul3RM {
-                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done()) }
+                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                     src = v
                 } else { src = gpr(Int(i.pointee.b), size: Int(i.pointee.osz)) }
                 let three = i.pointee.op == .imul3RR || i.pointee.op == .imul3RM
@@ -277,7 +424,7 @@ extension CPU {
                 case 4: ok = shiftM(i, UInt32.self)
                 default: ok = shiftM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .shldR:
                 switch i.pointee.osz {
                 case 2: shldR(i, UInt16.self)
@@ -291,7 +438,7 @@ extension CPU {
                 case 4: ok = shldM(i, UInt32.self)
                 default: ok = shldM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .btRR, .btRI:
                 let off = i.pointee.op == .btRR ? regs[Int(i.pointee.r)] : i.pointee.imm
                 switch i.pointee.osz {
@@ -308,11 +455,11 @@ extension CPU {
                 case 4: ok = btM(i, UInt32.self, offset: off, registerOffset: regOff)
                 default: ok = btM(i, UInt64.self, offset: off, registerOffset: regOff)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .bsfR, .bsfM, .bsrR, .bsrM:
                 var src: UInt64
                 if i.pointee.op == .bsfM || i.pointee.op == .bsrM {
-                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done()) }
+                    guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                     src = v
                 } else { src = gpr(Int(i.pointee.b), size: Int(i.pointee.osz)) }
                 let fwd = i.pointee.op == .bsfR || i.pointee.op == .bsfM
@@ -337,7 +484,7 @@ extension CPU {
                 case 4: ok = xchgRM(i, UInt32.self)
                 default: ok = xchgRM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .xaddRR:
                 switch i.pointee.osz {
                 case 1: xaddRR(i, UInt8.self)
@@ -353,7 +500,7 @@ extension CPU {
                 case 4: ok = xaddRM(i, UInt32.self)
                 default: ok = xaddRM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
             case .cmpxchgRR:
                 switch i.pointee.osz {
                 case 1: cmpxchgRR(i, UInt8.self)
@@ -369,34 +516,34 @@ extension CPU {
                 case 4: ok = cmpxchgRM(i, UInt32.self)
                 default: ok = cmpxchgRM(i, UInt64.self)
                 }
-                guard ok else { return faultAt(i, done()) }
-            case .cmpxchg8b16b: guard cmpxchg8b16b(i) else { return faultAt(i, done()) }
+                guard ok else { return faultAt(i, done(), Int(blk.start)) }
+            case .cmpxchg8b16b: guard cmpxchg8b16b(i) else { return faultAt(i, done(), Int(blk.start)) }
 
             // MARK: control transfer
             // Indirect targets must be canonical: #GP(0) at the branch, no state changed (SDM Vol. 2A "JMP", "CALL", "RET").
             case .jmpR:
                 let t = regs[Int(i.pointee.r)]
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
-                rip = t; return (.jumped, done() + 1)
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
+                rip = t; p += 1; jumped = true; break blockLoop
             case .jmpM:
-                guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
-                rip = t; return (.jumped, done() + 1)
+                guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
+                rip = t; p += 1; jumped = true; break blockLoop
             case .callR:
                 let t = regs[Int(i.pointee.r)]
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
-                guard push64(i.pointee.next) else { return faultAt(i, done()) }
-                rip = t; return (.jumped, done() + 1)
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
+                guard push64(i.pointee.next) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = t; p += 1; jumped = true; break blockLoop
             case .callM:
-                guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
-                guard push64(i.pointee.next) else { return faultAt(i, done()) }
-                rip = t; return (.jumped, done() + 1)
+                guard let t: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
+                guard push64(i.pointee.next) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = t; p += 1; jumped = true; break blockLoop
             case .retImm:
-                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done()) }
-                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done()) }
+                guard let t: UInt64 = load(regs[Reg.rsp]) else { exception = memoryException(stack: true); return faultAt(i, done(), Int(blk.start)) }
+                guard isCanonical64(t) else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
                 regs[Reg.rsp] &+= 8 &+ i.pointee.imm
-                rip = t; return (.jumped, done() + 1)
+                rip = t; p += 1; jumped = true; break blockLoop
             case .loop:
                 let a32 = i.pointee.pfx & Prefix.addr32 != 0
                 var c = regs[Reg.rcx]
@@ -414,46 +561,46 @@ extension CPU {
                 default: taken = !nz
                 }
                 rip = taken ? i.pointee.imm : i.pointee.next
-                return (.jumped, done() + 1)
+                p += 1; jumped = true; break blockLoop
             case .cmovRR, .cmovRM:
                 var v: UInt64
                 if i.pointee.op == .cmovRM {
-                    guard let m = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done()) }
+                    guard let m = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                     v = m
                 } else { v = gpr(Int(i.pointee.b), size: Int(i.pointee.osz)) }
-                if condition(i.pointee.aux) { setGPR(Int(i.pointee.r), size: Int(i.pointee.osz), v) }
+                if conditionOutlined(i.pointee.aux) { setGPR(Int(i.pointee.r), size: Int(i.pointee.osz), v) }
                 else if i.pointee.osz == 4 { regs[Int(i.pointee.r)] &= 0xFFFF_FFFF }  // 32-bit CMOV always zero-extends
-            case .setccR: setReg(i.pointee.r, UInt8(condition(i.pointee.aux) ? 1 : 0))
-            case .setccM: guard store(ea(i), UInt8(condition(i.pointee.aux) ? 1 : 0)) else { memFault(i); return faultAt(i, done()) }
+            case .setccR: setReg(i.pointee.r, UInt8(conditionOutlined(i.pointee.aux) ? 1 : 0))
+            case .setccM: guard store(ea(i), UInt8(conditionOutlined(i.pointee.aux) ? 1 : 0)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
 
             // MARK: stack
-            case .pushR: guard push(gpr(Int(i.pointee.r), size: Int(i.pointee.osz)), size: i.pointee.osz) else { return faultAt(i, done()) }
+            case .pushR: guard push(gpr(Int(i.pointee.r), size: Int(i.pointee.osz)), size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
             case .popR:
-                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done()) }
+                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
                 setGPR(Int(i.pointee.r), size: Int(i.pointee.osz), v)
-            case .pushI: guard push(i.pointee.imm, size: i.pointee.osz) else { return faultAt(i, done()) }
+            case .pushI: guard push(i.pointee.imm, size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
             case .pushM:
-                guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done()) }
-                guard push(v, size: i.pointee.osz) else { return faultAt(i, done()) }
+                guard let v = loadSized(ea(i), i.pointee.osz) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                guard push(v, size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
             case .popM:
                 // The address is computed after RSP is incremented (SDM Vol. 2B "POP").
                 let sp = regs[Reg.rsp]
-                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done()) }
+                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
                 let ok = i.pointee.osz == 8 ? store(ea(i), v) : store(ea(i), UInt16(truncatingIfNeeded: v))
-                guard ok else { regs[Reg.rsp] = sp; memFault(i); return faultAt(i, done()) }
-            case .pushSeg: guard push(UInt64(segs[Int(i.pointee.aux)].selector), size: i.pointee.osz) else { return faultAt(i, done()) }
+                guard ok else { regs[Reg.rsp] = sp; memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .pushSeg: guard push(UInt64(segs[Int(i.pointee.aux)].selector), size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
             case .popSeg:
                 let sp = regs[Reg.rsp]
-                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done()) }
-                guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, UInt16(truncatingIfNeeded: v)) else { regs[Reg.rsp] = sp; return faultAt(i, done()) }
-            case .pushf: guard pushf(i) else { return faultAt(i, done()) }
+                guard let v = pop(size: i.pointee.osz) else { return faultAt(i, done(), Int(blk.start)) }
+                guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, UInt16(truncatingIfNeeded: v)) else { regs[Reg.rsp] = sp; return faultAt(i, done(), Int(blk.start)) }
+            case .pushf: guard pushf(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .popf:
-                guard popf(i) else { return faultAt(i, done()) }
-                rip = i.pointee.next; return (.jumped, done() + 1)
+                guard popf(i) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .lahf: lahf()
             case .sahf: sahf()
-            case .enter: guard enter(i) else { return faultAt(i, done()) }
-            case .leave: guard leave(i) else { return faultAt(i, done()) }
+            case .enter: guard enter(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .leave: guard leave(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .cbw: cbw(i.pointee.osz)
             case .cwd: cwd(i.pointee.osz)
 
@@ -461,79 +608,88 @@ extension CPU {
             case .string:
                 switch stringOp(i) {
                 case .done: break
-                case .fault: return faultAt(i, done())
-                case .again: rip = i.pointee.rip; return (.jumped, done())
+                case .fault: return faultAt(i, done(), Int(blk.start))
+                case .again: rip = i.pointee.rip; jumped = true; break blockLoop
                 }
             case .flagOp: flagInstruction(i.pointee.aux)
             case .nop: break
-            case .xlat: guard xlat(i) else { return faultAt(i, done()) }
+            case .xlat: guard xlat(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .cpuid: cpuid()
-            case .rdtsc: guard rdtsc(done(), aux: false) else { return faultAt(i, done()) }
-            case .rdtscp: guard rdtsc(done(), aux: true) else { return faultAt(i, done()) }
+            case .rdtsc: guard rdtsc(done(), aux: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .rdtscp: guard rdtsc(done(), aux: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .cli:
-                guard cli() else { return faultAt(i, done()) }
-                rip = i.pointee.next; return (.jumped, done() + 1)
+                guard cli() else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .sti:
-                guard sti() else { return faultAt(i, done()) }
-                rip = i.pointee.next; return (.jumped, done() + 1)
+                guard sti() else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .hlt:
-                guard cpl == 0 else { exception = .gp(0); return faultAt(i, done()) }
+                guard cpl == 0 else { exception = .gp(0); return faultAt(i, done(), Int(blk.start)) }
                 rip = i.pointee.next
                 pendingExit = .halt
-                return (.exit, done() + 1)
+                return (.exit, done() + 1, Int(blk.start))
             case .inOut:
-                guard inOut(i) else { return faultAt(i, done()) }
-                rip = i.pointee.next; return (.jumped, done() + 1)
+                guard inOut(i) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .int3:
                 exception = CPUException(CPUException.BP)
-                return trapAt(i, done())
+                return trapAt(i, done(), Int(blk.start))
             case .intN:
                 exception = CPUException(UInt8(truncatingIfNeeded: i.pointee.imm))
-                return trapAt(i, done())
+                return trapAt(i, done(), Int(blk.start))
             case .into, .ud, .invalid:
-                exception = .ud; return faultAt(i, done())
+                exception = .ud; return faultAt(i, done(), Int(blk.start))
             case .system:
                 switch executeSystem(i, retired: done()) {
-                case .done: rip = i.pointee.next; return (.jumped, done() + 1)
-                case .jumped: return (.jumped, done() + 1)
-                case .fault: return faultAt(i, done())
-                case .exitSyscall: pendingExit = .syscall; return (.exit, done() + 1)
+                case .done: rip = i.pointee.next; p += 1; jumped = true; break blockLoop
+                case .jumped: p += 1; jumped = true; break blockLoop
+                case .fault: return faultAt(i, done(), Int(blk.start))
+                case .exitSyscall: pendingExit = .syscall; return (.exit, done() + 1, Int(blk.start))
                 }
             case .movSegR, .movSegM:
                 var sel: UInt16
                 if i.pointee.op == .movSegM {
-                    guard let v: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done()) }
+                    guard let v: UInt16 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                     sel = v
                 } else { sel = reg(i.pointee.b, UInt16.self) }
-                guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, sel) else { return faultAt(i, done()) }
-                rip = i.pointee.next; return (.jumped, done() + 1)
+                guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, sel) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .movRSeg: setGPR(Int(i.pointee.b), size: Int(i.pointee.osz), UInt64(segs[Int(i.pointee.aux)].selector))
-            case .movMSeg: guard store(ea(i), segs[Int(i.pointee.aux)].selector) else { memFault(i); return faultAt(i, done()) }
-            case .x87: guard executeX87(i) else { return faultAt(i, done()) }
-            case .sse: guard executeSSE(i) else { return faultAt(i, done()) }
-            case .mmx: guard executeMMX(i) else { return faultAt(i, done()) }
+            case .movMSeg: guard store(ea(i), segs[Int(i.pointee.aux)].selector) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+            case .x87: guard executeX87(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .stale:
-                rip = i.pointee.rip; return (.jumped, done())
+                rip = i.pointee.rip; jumped = true; break blockLoop
             }
             p += 1
         }
-        rip = (p - 1).pointee.next
-        return (.fellThrough, done())
+        if !jumped { rip = (p - 1).pointee.next }
+        // Blocks usually end at their last record: avoid the pointer division then.
+        retired &+= p == end ? n : p - first
+        // Chain to the linked successor without leaving the interpreter.
+        if _slowPath(attention) || UInt64(retired) >= budget { return (.jumped, retired, Int(blk.start)) }
+        guard let next = blocks.successor(of: Int(blk.start), rip: rip, generation: blocks.generation &+ mmu.generation) else {
+            return (.jumped, retired, Int(blk.start))
+        }
+        blk = next
+        }
     }
 
     /// A fault at instruction `i`: RIP points at it; it does not retire.
     @inline(never)
-    func faultAt(_ i: Inst, _ retired: Int) -> (BlockEnd, Int) {
+    func faultAt(_ i: Inst, _ retired: Int, _ block: Int) -> (BlockEnd, Int, Int) {
         rip = i.pointee.rip
-        return (.fault, retired)
+        return (.fault, retired, block)
     }
 
     /// A trap (INT3, INT n): the return address is the next instruction; the instruction retires.
     @inline(never)
-    func trapAt(_ i: Inst, _ retired: Int) -> (BlockEnd, Int) {
+    func trapAt(_ i: Inst, _ retired: Int, _ block: Int) -> (BlockEnd, Int, Int) {
         rip = i.pointee.next
         pendingSoftware = true
-        return (.fault, retired + 1)
+        pendingSoftwareRIP = i.pointee.rip
+        return (.fault, retired + 1, block)
     }
 
     @inline(__always)

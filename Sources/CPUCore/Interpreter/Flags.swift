@@ -16,6 +16,10 @@
     @usableFromInline static let dec: UInt8 = 7     // a - 1, CF kept in flagBits
     /// CF = lfA & 1, OF = lfB & 1, AF = 0; ZF SF PF from the result (shifts, multiplies).
     @usableFromInline static let explicitCO: UInt8 = 8
+    /// SHL/SHR/SAR by an immediate count 1…width−1: lfA = operand, lfB = count (SDM Vol. 2B "SAL/SAR/SHL/SHR").
+    @usableFromInline static let shl: UInt8 = 9
+    @usableFromInline static let shr: UInt8 = 10
+    @usableFromInline static let sar: UInt8 = 11
 }
 
 /// RFLAGS bits, SDM Vol. 1 Figure 3-8.
@@ -76,6 +80,8 @@ extension CPU {
             case LazyFlags.adcC: return lfRes <= lfA
             case LazyFlags.sbbB: return lfA <= lfB
             case LazyFlags.explicitCO: return lfA & 1 != 0
+            case LazyFlags.shl: return (lfA >> (UInt64(lfSign) &+ 1 &- lfB)) & 1 != 0
+            case LazyFlags.shr, LazyFlags.sar: return (lfA >> (lfB &- 1)) & 1 != 0
             default: return flagBits & RFlags.cf != 0  // none, inc, dec
             }
         }
@@ -101,6 +107,9 @@ extension CPU {
                 return (((lfA ^ lfB) & (lfA ^ lfRes)) >> s) & 1 != 0
             case LazyFlags.logic: return false
             case LazyFlags.explicitCO: return lfB & 1 != 0
+            case LazyFlags.shl: return ((lfRes >> s) & 1 != 0) != cf
+            case LazyFlags.shr: return (lfA >> s) & 1 != 0
+            case LazyFlags.sar: return false
             default: return flagBits & RFlags.of != 0
             }
         }
@@ -116,7 +125,7 @@ extension CPU {
         switch lfOp {
         case LazyFlags.add, LazyFlags.adcC, LazyFlags.sub, LazyFlags.sbbB, LazyFlags.inc, LazyFlags.dec:
             return ((lfA ^ lfB ^ lfRes) >> 4) & 1 != 0
-        case LazyFlags.logic, LazyFlags.explicitCO: return false
+        case LazyFlags.logic, LazyFlags.explicitCO, LazyFlags.shl, LazyFlags.shr, LazyFlags.sar: return false
         default: return flagBits & RFlags.af != 0
         }
     }
@@ -155,6 +164,10 @@ extension CPU {
         }
         return r != (cc & 1 != 0)
     }
+
+    /// `condition` as one out-of-line call, so the interpreter's switch stays small.
+    @inline(never)
+    func conditionOutlined(_ cc: UInt16) -> Bool { condition(cc) }
 
     // MARK: - Materialising
 

@@ -18,6 +18,9 @@ public enum MicroOp: UInt16 {
     // Hot specialisations (measured on the integer benchmarks).
     case addRR64, addRI64, subRR64, subRI64, cmpRR64, cmpRI64, cmpRR32, cmpRI32, addRR32, addRI32
     case xorRR32, andRI32, cmpRM64, cmpRM32
+    case xorRR64, andRR64, orRR64, andRI64, subRR32, addRM64, imul2RR64, imul3RR64
+    case aluRM32fast, aluRM64fast     // ADD OR AND SUB XOR from memory (no ADC/SBB/CMP)
+    case movzxbRM, movzxwRM, movzxbRR, movzxwRR, movsxdRM, movsxdRR  // to a 32/64-bit register
     // TEST.
     case testRR8, testRR16, testRR32, testRR64
     case testMR8, testMR16, testMR32, testMR64
@@ -43,7 +46,7 @@ public enum MicroOp: UInt16 {
     case imul2RR, imul2RM, imul3RR, imul3RM
     // Shifts and rotates (C0 C1 D0–D3): `aux` = ShiftOp | count source << 8.
     case shiftR, shiftM
-    case shlRI64, shrRI64, sarRI64, shlRI32, shrRI32, sarRI32, rolRI32, rorRI32
+    case shlRI64, shrRI64, sarRI64, shlRI32, shrRI32, sarRI32, rolRI32, rorRI32, rolRI64, rorRI64
     // SHLD/SHRD: `aux` bit 0 = right, bit 8 = count in CL.
     case shldR, shldM
     // BT BTS BTR BTC (`aux` = 0…3): register bit offset or immediate.

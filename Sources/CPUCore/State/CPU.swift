@@ -60,15 +60,22 @@ public final class CPU {
     /// Port I/O target.
     public weak var io: PortIO?
     /// Set by a device or debugger to make `run` return `.stopRequested` at the next instruction boundary.
-    public var stopRequested = false
+    public var stopRequested = false { didSet { updateAttention() } }
     /// Maskable interrupt pending (from an interrupt controller), checked at block boundaries when IF=1.
-    public var interruptPending: (() -> UInt8?)?
+    public var interruptPending: (() -> UInt8?)? { didSet { updateAttention() } }
     /// Instruction after STI / MOV SS: interrupts are inhibited for one instruction.
-    var interruptShadow = false
+    var interruptShadow = false { didSet { updateAttention() } }
     /// Linear addresses at which `run` stops with `.breakpoint` before executing (the gdb stub's breakpoints).
-    public var breakpoints = Set<UInt64>()
+    public var breakpoints = Set<UInt64>() { didSet { updateAttention() } }
     /// Execute one instruction per block (single-stepping and tracing).
-    public var singleStep = false
+    public var singleStep = false { didSet { updateAttention() } }
+    /// True when the run loop must look at the rare conditions above before the next block;
+    /// one load per block instead of five (and no Set access on the hot path).
+    var attention = false
+
+    func updateAttention() {
+        attention = stopRequested || interruptPending != nil || interruptShadow || !breakpoints.isEmpty || singleStep
+    }
 
     let blocks: BlockCache
     /// An exception raised while delivering another (double-fault logic, SDM Vol. 3A §6.15 Table 6-5).
@@ -79,6 +86,8 @@ public final class CPU {
     var pendingExit: CPUExit = .halt
     /// The pending exception comes from INT n / INT3 (gate DPL is checked, RIP is the next instruction).
     var pendingSoftware = false
+    /// RIP of that INT n / INT3 itself: a fault while delivering it is reported there (SDM Vol. 3A §6.12.1.1).
+    var pendingSoftwareRIP: UInt64 = 0
 
     public init(mmu: MMU) {
         self.mmu = mmu
