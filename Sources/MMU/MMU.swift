@@ -89,6 +89,19 @@ public final class MMU {
         return fetchSlow(va)
     }
 
+    /// Host pointer for `va` through the read or write TLB (filling it on a miss), valid to the end
+    /// of the page; nil if the access would fault, the page is not RAM, or (for writes) the page
+    /// holds decoded code. Bulk operations use it and fall back to per-element accesses on nil.
+    public func hostPointer(_ va: UInt64, write: Bool) -> UnsafeMutableRawPointer? {
+        let vpn = va >> 12
+        let table = write ? writeTLB : readTLB
+        let slot = Int(truncatingIfNeeded: vpn) & TLBTable.mask
+        if table.slots[slot].tag != vpn | modeTag {
+            guard translate(va, write ? .write : .read, user: userMode) != nil, table.slots[slot].tag == vpn | modeTag else { return nil }
+        }
+        return UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: va) &+ table.slots[slot].addend)
+    }
+
     // MARK: - Slow paths
 
     /// Translates `va` for an access of `kind`, filling the TLB when the page is plain RAM.

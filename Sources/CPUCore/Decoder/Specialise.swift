@@ -47,6 +47,11 @@ extension Decoder {
         case .aluRM32:
             if alu == .cmp { return .cmpRM32 }
             return alu == .adc || alu == .sbb ? d.op : .aluRM32fast
+        case .aluMR32 where alu == .cmp: return .cmpMR32
+        case .aluMR64 where alu == .cmp: return .cmpMR64
+        case .aluMI8 where alu == .cmp: return .cmpMI8
+        case .aluMI32 where alu == .cmp: return .cmpMI32
+        case .aluMI64 where alu == .cmp: return .cmpMI64
         case .movzxRM where d.osz >= 4: return d.aux == 1 ? .movzxbRM : .movzxwRM
         case .movzxRR where d.osz >= 4: return d.aux == 1 ? .movzxbRR : .movzxwRR
         case .movsxRM where d.osz == 8 && d.aux == 4: return .movsxdRM

@@ -5,11 +5,45 @@
 // requires. A long REP yields after `chunk` iterations (RIP unchanged) so time limits and
 // interrupts are checked; it then continues where it stopped.
 
+import Glibc
+import MMU
+
 /// Result of one execution of a string instruction.
 enum StringOutcome { case done, fault, again }
 
 extension CPU {
     static let stringChunk: UInt64 = 1 << 16
+
+    /// REP MOVS/STOS with DF = 0: copies or fills as many whole elements as lie within the current
+    /// source and destination pages with one memmove/memset. Overlapping MOVS (where a forward
+    /// element-by-element copy re-reads what it wrote) and anything the TLB cannot serve directly
+    /// return nil, and the caller takes the per-element path, which also raises any fault.
+    func bulkForward(op: UInt16, step: UInt64, count: UInt64, srcBase: UInt64) -> UInt64? {
+        let di = regs[Reg.rdi]
+        var room = (0x1000 - (di & 0xFFF)) / step
+        guard let dst = mmu.hostPointer(di, write: true) else { return nil }
+        if op == StringOp.movs.rawValue {
+            let si = srcBase &+ regs[Reg.rsi]
+            room = min(room, (0x1000 - (si & 0xFFF)) / step)
+            let k = min(room, count, CPU.stringChunk)
+            guard k > 0, let src = mmu.hostPointer(si, write: false) else { return nil }
+            let bytes = Int(k * step)
+            let d = UInt(bitPattern: dst), sp = UInt(bitPattern: src)
+            if d > sp && d < sp + UInt(bytes) { return nil }   // forward copy would see its own writes
+            memmove(dst, src, bytes)
+            return k
+        }
+        let k = min(room, count, CPU.stringChunk)
+        guard k > 0 else { return nil }
+        let v = regs[Reg.rax]
+        switch step {
+        case 1: memset(dst, Int32(v & 0xFF), Int(k))
+        case 2: dst.initializeMemory(as: UInt16.self, repeating: UInt16(truncatingIfNeeded: v), count: Int(k))
+        case 4: dst.initializeMemory(as: UInt32.self, repeating: UInt32(truncatingIfNeeded: v), count: Int(k))
+        default: dst.initializeMemory(as: UInt64.self, repeating: v, count: Int(k))
+        }
+        return k
+    }
 
     func stringOp(_ i: Inst) -> StringOutcome {
         switch i.pointee.osz {
@@ -37,7 +71,16 @@ extension CPU {
         while true {
             if repeated {
                 if count() == 0 { return .done }
-                if n == CPU.stringChunk { return .again }
+                if n >= CPU.stringChunk { return .again }
+                if (op == StringOp.movs.rawValue || op == StringOp.stos.rawValue) && delta == step && !a32,
+                   let k = bulkForward(op: op, step: step, count: count(), srcBase: srcBase) {
+                    // k whole elements were done in bulk; registers advance exactly as k iterations would.
+                    regs[Reg.rdi] &+= k &* step
+                    if op == StringOp.movs.rawValue { regs[Reg.rsi] &+= k &* step }
+                    regs[Reg.rcx] &-= k
+                    n &+= k
+                    continue
+                }
             }
             let si = regs[Reg.rsi] & amask, di = regs[Reg.rdi] & amask
             switch op {

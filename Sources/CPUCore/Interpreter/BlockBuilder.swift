@@ -5,10 +5,11 @@
 import MMU
 
 extension MicroOp {
-    /// True for instructions after which a block must end.
+    /// True for instructions after which a block must end. A conditional branch does not: its
+    /// fall-through path continues in the same block, and only a taken branch leaves it.
     var endsBlock: Bool {
         switch self {
-        case .jcc, .jmp, .jmpR, .jmpM, .call, .callR, .callM, .ret, .retImm, .loop,
+        case .jmp, .jmpR, .jmpM, .call, .callR, .callM, .ret, .retImm, .loop,
              .int3, .intN, .into, .hlt, .cli, .sti, .popf, .inOut, .system, .movSegR, .movSegM, .popSeg,
              .invalid, .ud, .stale:
             return true

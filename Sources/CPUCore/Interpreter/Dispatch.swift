@@ -82,7 +82,8 @@ extension CPU {
     @inline(never)
     func executeBlocks(_ block: BlockEntry, budget: UInt64) -> (BlockEnd, Int, Int) {
         let regs = self.regs
-        let records = blocks.records
+        let cache = blocks, mmu = self.mmu
+        let records = cache.records
         var blk = block
         var retired = 0
         while true {
@@ -145,6 +146,26 @@ extension CPU {
                 guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, b = UInt64(m)
                 setFlags(LazyFlags.sub, sign: 31, res: (a &- b) & 0xFFFF_FFFF, a: a, b: b)
+            case .cmpMR32:
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(m), b = regs[Int(i.pointee.r)] & 0xFFFF_FFFF
+                setFlags(LazyFlags.sub, sign: 31, res: (a &- b) & 0xFFFF_FFFF, a: a, b: b)
+            case .cmpMR64:
+                guard let a: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let b = regs[Int(i.pointee.r)]
+                setFlags(LazyFlags.sub, sign: 63, res: a &- b, a: a, b: b)
+            case .cmpMI8:
+                guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(m), b = i.pointee.imm & 0xFF
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpMI32:
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(m), b = i.pointee.imm & 0xFFFF_FFFF
+                setFlags(LazyFlags.sub, sign: 31, res: (a &- b) & 0xFFFF_FFFF, a: a, b: b)
+            case .cmpMI64:
+                guard let a: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let b = i.pointee.imm
+                setFlags(LazyFlags.sub, sign: 63, res: a &- b, a: a, b: b)
             case .addRR32:
                 let a = regs[Int(i.pointee.r)] & 0xFFFF_FFFF, b = regs[Int(i.pointee.b)] & 0xFFFF_FFFF, r = (a &+ b) & 0xFFFF_FFFF
                 regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.add, sign: 31, res: r, a: a, b: b)
@@ -669,7 +690,7 @@ extension CPU {
         retired &+= p == end ? n : p - first
         // Chain to the linked successor without leaving the interpreter.
         if _slowPath(attention) || UInt64(retired) >= budget { return (.jumped, retired, Int(blk.start)) }
-        guard let next = blocks.successor(of: Int(blk.start), rip: rip, generation: blocks.generation &+ mmu.generation) else {
+        guard let next = cache.successor(of: Int(blk.start), rip: rip, generation: cache.generation &+ mmu.generation) else {
             return (.jumped, retired, Int(blk.start))
         }
         blk = next
