@@ -4,6 +4,7 @@
 // syscall semantics live here.
 import CPUCore
 import Devices
+import Foundation
 import Glibc
 import MMU
 
@@ -42,6 +43,7 @@ public final class Machine {
         uart.output = try sink(configuration.serial)
         debugcon.output = try sink(configuration.debugcon)
         uart.input = { readStdinByte() }
+        bus.log = { line in FileHandle.standardError.write(Data(("emu: " + line + "\n").utf8)) }
     }
 
     func sink(_ o: Configuration.Output) throws(ELFError) -> (UInt8) -> Void {

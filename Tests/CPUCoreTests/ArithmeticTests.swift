@@ -94,3 +94,20 @@ import Testing
         #expect(m[Reg.rbx] == 0x756E_6547 && m[Reg.rdx] == 0x4965_6E69 && m[Reg.rcx] == 0x6C65_746E)
     }
 }
+
+@Suite struct DivideEdgeTests {
+    @Test func idiv32OfMostNegativeByMinusOneIsDivideError() {
+        let m = TestMachine()
+        m.cpu.hostedKernel = true
+        m[Reg.rdx] = 0x8000_0000; m[Reg.rax] = 0; m[Reg.rcx] = 0xFFFF_FFFF
+        #expect(m.run([0xF7, 0xF9]) == .exception(CPUException(CPUException.DE)))  // idiv ecx
+    }
+
+    @Test func btWithMostNegativeRegisterOffsetDoesNotTrap() {
+        let m = TestMachine()
+        m.cpu.hostedKernel = true
+        m[Reg.rbx] = TestMachine.data; m[Reg.rcx] = 1 << 63
+        // bt [rbx], rcx: the byte offset is -2^60, a non-canonical address → #GP, never a host trap.
+        #expect(m.run([0x48, 0x0F, 0xA3, 0x0B]) == .exception(.gp(0)))
+    }
+}

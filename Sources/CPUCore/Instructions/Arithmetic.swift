@@ -157,7 +157,10 @@ extension CPU {
             return (T(truncatingIfNeeded: Int64(q)), T(truncatingIfNeeded: Int64(r)), true)
         }
         let dividend = (Int64(bitPattern: (UInt64(hi) << UInt64(bits)) | UInt64(lo)) << UInt64(64 - 2 * bits)) >> UInt64(64 - 2 * bits)
-        let q = dividend / d.value, r = dividend % d.value
+        // Int64.min / -1 (a 32-bit IDIV of 0x80000000_00000000 by -1) would trap: it is #DE.
+        let (q, qo) = dividend.dividedReportingOverflow(by: d.value)
+        let (r, ro) = dividend.remainderReportingOverflow(dividingBy: d.value)
+        guard !qo, !ro else { return (0, 0, false) }
         let maxQ = (Int64(1) << (bits - 1)) - 1, minQ = -(Int64(1) << (bits - 1))
         guard q >= minQ, q <= maxQ else { return (0, 0, false) }
         return (T(truncatingIfNeeded: q), T(truncatingIfNeeded: r), true)

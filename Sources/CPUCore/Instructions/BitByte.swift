@@ -30,9 +30,10 @@ extension CPU {
         if registerOffset {
             let signed: Int64 = T.bitWidth == 16 ? Int64(Int16(truncatingIfNeeded: offset))
                 : T.bitWidth == 32 ? Int64(Int32(truncatingIfNeeded: offset)) : Int64(bitPattern: offset)
-            let word = signed >= 0 ? signed / bits : (signed - bits + 1) / bits
-            a = a &+ UInt64(bitPattern: word * bits / 8)
-            bit = signed - word * bits
+            // Floor division without overflow: the byte offset is signed >> 3 rounded down to the operand size.
+            let word = signed >> Int64(bits.trailingZeroBitCount)
+            a = a &+ UInt64(bitPattern: word &* (bits / 8))
+            bit = signed & (bits - 1)
         } else {
             bit = Int64(offset) & (bits - 1)
         }
