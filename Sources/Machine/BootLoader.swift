@@ -75,12 +75,14 @@ extension Machine {
             return t
         }
         for s in elf.segments where s.vaddr != s.paddr {
-            guard s.vaddr & 0xFFF == s.paddr & 0xFFF, isCanonical(s.vaddr), isCanonical(s.vaddr &+ s.memSize) else {
+            let (end, wraps) = s.vaddr.addingReportingOverflow(s.memSize)
+            guard !wraps, s.vaddr & 0xFFF == s.paddr & 0xFFF, isCanonical(s.vaddr), isCanonical(end &- 1),
+                  isCanonical(s.vaddr) == isCanonical(end &- 1), (s.vaddr >> 47) == ((end &- 1) >> 47) else {
                 throw ELFError("segment p_vaddr 0x\(String(s.vaddr, radix: 16)) cannot be mapped to p_paddr")
             }
             var va = s.vaddr & ~0xFFF
             var pa = s.paddr & ~0xFFF
-            while va < s.vaddr + s.memSize {
+            while va < end {
                 let pdpt = try table(BootLayout.pml4 + ((va >> 39) & 511) * 8)
                 let pd = try table(pdpt + ((va >> 30) & 511) * 8)
                 let pt = try table(pd + ((va >> 21) & 511) * 8)
