@@ -37,7 +37,8 @@ public final class CPU {
     public internal(set) var cr4: UInt64 = 0
     public var cr8: UInt64 = 0
     public internal(set) var efer: UInt64 = 0
-    public var dr = [UInt64](repeating: 0, count: 8)
+    /// DR0–DR7; DR6 and DR7 start at their reset values (SDM Vol. 3B §17.2).
+    public var dr: [UInt64] = [0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400]
 
     // MSRs (Instructions/System.swift lists which exist).
     public var star: UInt64 = 0, lstar: UInt64 = 0, cstar: UInt64 = 0, fmask: UInt64 = 0
