@@ -18,6 +18,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "MMU", swiftSettings: hot),
+        // Capstone, for disassembly in the Debugger (DESIGN.md §3); for now only the decoder fuzz tests use it.
+        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .target(name: "CPUCore", dependencies: ["MMU"], swiftSettings: hot),
         .target(name: "Devices"),
         .target(name: "Machine", dependencies: ["CPUCore", "MMU", "Devices"], swiftSettings: hot),
@@ -28,7 +30,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "MMUTests", dependencies: ["MMU"]),
-        .testTarget(name: "CPUCoreTests", dependencies: ["CPUCore", "MMU"]),
+        .testTarget(name: "CPUCoreTests", dependencies: ["CPUCore", "MMU", "CCapstone"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "CPUCore", "MMU", "Devices"]),
     ]
