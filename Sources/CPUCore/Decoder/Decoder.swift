@@ -76,7 +76,9 @@ public struct Decoder {
     /// Operand size of an instruction whose default is 32 bits.
     var osz: UInt8 { rexW ? 8 : (opsize ? 2 : 4) }
     /// Operand size of an instruction whose default is 64 bits (PUSH, POP, near branches).
-    var osz64: UInt8 { opsize ? 2 : 8 }
+    /// REX.W = 1 wins over 66 (SDM Vol. 1 §3.6.1, Table 3-4): `66 48 68 id` pushes 8 bytes
+    /// and has a 32-bit immediate.
+    var osz64: UInt8 { opsize && !rexW ? 2 : 8 }
 
     /// 8-bit register number: without any REX, 4…7 are AH CH DH BH (encoded 16…19).
     func byteReg(_ n: UInt8) -> UInt8 { (rex == 0 && n >= 4 && n < 8) ? n + 12 : n }

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Decoder bugs the fuzz tests found, pinned as unit tests with the SDM rule each one broke.
+import Testing
+@testable import CPUCore
+import MMU
+
+@Suite struct DecoderRegressionTests {
+    func decode(_ bytes: [UInt8]) -> Result<DecodedInstruction, DecodeError> {
+        bytes.withUnsafeBytes { var d = Decoder($0); return d.decode(at: 0x1000) }
+    }
+
+    /// REX.W = 1 wins over 66 for the instructions that default to 64 bits (SDM Vol. 1 §3.6.1,
+    /// Table 3-4): `66 48 68 id` is PUSH imm32 sign-extended to 64 bits, 7 bytes long.
+    @Test func rexWBeats66OnPushImmediate() throws {
+        let d = try decode([0x66, 0x48, 0x68, 0x34, 0x12, 0x00, 0x00, 0x90]).get()
+        #expect(d.len == 7 && d.osz == 8)
+        // REX before 66 is not the last prefix, so it is ignored and 66 applies: PUSH imm16.
+        let e = try decode([0x48, 0x66, 0x68, 0x34, 0x12, 0x90, 0x90]).get()
+        #expect(e.len == 5 && e.osz == 2)
+    }
+
+    @Test(arguments: [
+        [0x66, 0x48, 0x50],        // PUSH rax
+        [0x66, 0x48, 0xFF, 0xF0],  // PUSH rax (FF /6)
+        [0x66, 0x48, 0x9C],        // PUSHFQ
+    ] as [[UInt8]])
+    func rexWBeats66OnPush(bytes: [UInt8]) {
+        let m = TestMachine()
+        m[Reg.rax] = 0x1122_3344_5566_7788
+        #expect(m.run(bytes) == .halt)
+        #expect(m[Reg.rsp] == TestMachine.stack - 8)
+    }
+}
+
+extension Result {
+    var successValue: Success? { if case .success(let s) = self { return s } else { return nil } }
+    var failureValue: Failure? { if case .failure(let f) = self { return f } else { return nil } }
+}
