@@ -43,7 +43,10 @@ public struct Decoder {
     // MARK: - Byte stream
 
     mutating func byte() -> UInt8 {
-        guard pos < available else { truncated = true; pos += 1; return 0 }
+        // Past the window: a byte beyond the 15th makes the instruction too long (#GP(0), SDM
+        // Vol. 2A §2.1, Vol. 3A §6.15 "Interrupt 13"), however many bytes could be fetched;
+        // only a byte within the first 15 that could not be fetched is `truncated`.
+        guard pos < available else { if pos < 15 { truncated = true }; pos += 1; return 0 }
         let b = withUnsafeBytes(of: &bytes) { $0[pos] }
         pos += 1
         return b

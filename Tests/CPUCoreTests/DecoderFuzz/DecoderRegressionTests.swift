@@ -30,6 +30,29 @@ import MMU
         #expect(m.run(bytes) == .halt)
         #expect(m[Reg.rsp] == TestMachine.stack - 8)
     }
+
+    /// More than 15 bytes is #GP(0) (SDM Vol. 2A §2.1; Vol. 3A §6.15, Interrupt 13), also when
+    /// all 15 bytes could be fetched; it used to be reported as a fetch fault with a stale vector.
+    @Test func sixteenByteInstructionIsGP() {
+        let long = [UInt8](repeating: 0x66, count: 15) + [0x90]
+        #expect(decode(long).failureValue == .tooLong)
+        let m = TestMachine()
+        m.cpu.hostedKernel = true
+        #expect(m.run(long) == .exception(.gp(0)))
+        #expect(m.cpu.rip == TestMachine.code)
+        // 14 prefixes + NOP is 15 bytes: fine.
+        #expect(m.run([UInt8](repeating: 0x66, count: 14) + [0x90]) == .halt)
+        // A ModRM or immediate byte beyond the 15th counts too.
+        #expect(decode([UInt8](repeating: 0x2E, count: 13) + [0x0F, 0xB9, 0x00]).failureValue == .tooLong)
+        #expect(decode([UInt8](repeating: 0x2E, count: 12) + [0x68, 0, 0, 0, 0]).failureValue == .tooLong)
+    }
+
+    /// A window shorter than 15 bytes (the next page cannot be fetched) gives `truncated` only
+    /// for bytes within the first 15.
+    @Test func shortWindowIsTruncated() {
+        #expect(decode([0x48, 0xB8, 1, 2, 3]).failureValue == .truncated)
+        #expect(decode([0x90]).successValue?.len == 1)
+    }
 }
 
 extension Result {
