@@ -52,8 +52,11 @@ public struct Decoder {
         return b
     }
 
+    /// The next byte without consuming it. Callers look ahead only at a byte the instruction
+    /// needs (ModRM of 0F 01 and 0F AE, the byte after REX), so one that cannot be fetched makes
+    /// the instruction `truncated`, as `byte()` would.
     mutating func peek() -> UInt8 {
-        guard pos < available else { return 0 }
+        guard pos < available else { if pos < 15 { truncated = true }; return 0 }
         return withUnsafeBytes(of: &bytes) { $0[pos] }
     }
 

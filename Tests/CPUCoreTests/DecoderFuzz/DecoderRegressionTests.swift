@@ -52,6 +52,25 @@ import MMU
     @Test func shortWindowIsTruncated() {
         #expect(decode([0x48, 0xB8, 1, 2, 3]).failureValue == .truncated)
         #expect(decode([0x90]).successValue?.len == 1)
+        // The ModRM of 0F AE and 0F 01 is looked at before it is consumed: still truncated,
+        // not decoded from a made-up zero byte (which gave #UD for a fence split across pages).
+        #expect(decode([0x0F, 0xAE]).failureValue == .truncated)
+        #expect(decode([0x0F, 0x01]).failureValue == .truncated)
+        #expect(decode([0x48]).failureValue == .truncated)
+    }
+
+    /// An instruction split across a page boundary whose second page is not present raises the
+    /// #PF of the second page (SDM Vol. 3A §6.15, Interrupt 14: instruction fetch), not #UD.
+    @Test func fenceAcrossPageBoundaryFaultsOnSecondPage() {
+        let m = TestMachine()
+        m.cpu.hostedKernel = true
+        // Map 0x1000_0000 as a 4 KiB page whose successor is not present: PD[128] → PT at 0x4000.
+        m.ram.write(0x3000 + 128 * 8, UInt64(0x4000 | 3))
+        m.ram.write(0x4000, UInt64(0x50_0000 | 3))
+        _ = m.ram.copyIn(0x50_0FFE, [0x0F, 0xAE])
+        m.cpu.flushDecodedCode(); m.mmu.flushTLB()
+        m.cpu.rip = 0x1000_0FFE
+        #expect(m.cpu.run(budget: 10) == .exception(CPUException(CPUException.PF, errorCode: PFError.fetch, address: 0x1000_1000)))
     }
 }
 
