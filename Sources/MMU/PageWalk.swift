@@ -24,8 +24,9 @@ extension MMU {
     public func walk(_ va: UInt64, _ kind: AccessKind, user: Bool, setBits: Bool = true) -> Result<Translation, MemoryFault> {
         let addrMask: UInt64 = ((1 << maxPhysicalAddressBits) - 1) & ~0xFFF
         let nxe = efer & ControlBits.eferNXE != 0
-        // Bits 62:MAXPHYADDR are reserved at every level; bit 63 too when NX is off (Table 4-14…4-20).
-        var rsvd: UInt64 = ~((1 << maxPhysicalAddressBits) - 1) & ~(1 << 63) & ~0xFFF
+        // Bits 51:MAXPHYADDR are reserved at every level; bit 63 too when NX is off. Bits 62:52 are
+        // ignored (Tables 4-14…4-20; 62:59 are protection keys only with CR4.PKE, not modelled).
+        var rsvd: UInt64 = ((1 << 52) - 1) & ~((1 << maxPhysicalAddressBits) - 1)
         if !nxe { rsvd |= 1 << 63 }
         var errorBase: UInt32 = 0
         if kind == .write { errorBase |= PFError.write }
