@@ -20,6 +20,8 @@ public final class MMU {
     @usableFromInline let writeTLB = TLBTable()
     @usableFromInline let fetchTLB = TLBTable()
     @usableFromInline var modeTag: UInt64 = 0
+    /// Some TLB entry holds a piece of a 2 MiB or 1 GiB page (cleared by `flushTLB`).
+    var largePageCached = false
 
     /// True while the CPU runs at CPL 3: accesses are then user accesses.
     public var userMode: Bool = false {
@@ -123,6 +125,7 @@ public final class MMU {
                 let entry = TLBEntry(tag: vpn | (user ? TLBTable.userTag : 0),
                                      addend: UInt(bitPattern: host) &- UInt(truncatingIfNeeded: vpn << 12))
                 let slot = Int(truncatingIfNeeded: vpn) & TLBTable.mask
+                if t.pageSize > 0x1000 { largePageCached = true }
                 switch kind {
                 case .read: readTLB.slots[slot] = entry
                 case .write: if !code.isCode(page: pa >> 12) { writeTLB.slots[slot] = entry }
@@ -241,10 +244,15 @@ public final class MMU {
     public func flushTLB() {
         generation &+= 1
         readTLB.flush(); writeTLB.flush(); fetchTLB.flush()
+        largePageCached = false
     }
 
-    /// INVLPG: drops the translations of the page holding `va`.
+    /// INVLPG: drops the translations of the page holding `va`; for a 2 MiB or 1 GiB page that is
+    /// every TLB entry of it (SDM Vol. 3A §4.10.4.1). Large pages are cached as 4 KiB pieces that
+    /// do not record their size, so while any is cached this flushes everything: dropping more
+    /// entries is harmless, a TLB may lose any entry at any time.
     public func invalidate(_ va: UInt64) {
+        if largePageCached { flushTLB(); return }
         let vpn = va >> 12
         generation &+= 1
         readTLB.flush(page: vpn); writeTLB.flush(page: vpn); fetchTLB.flush(page: vpn)
