@@ -74,20 +74,22 @@ extension Machine {
             ram.write(entryAddr, t | 3)
             return t
         }
-        for s in elf.segments where s.vaddr != s.paddr {
-            let (end, wraps) = s.vaddr.addingReportingOverflow(s.memSize)
-            guard !wraps, s.vaddr & 0xFFF == s.paddr & 0xFFF, isCanonical(s.vaddr), isCanonical(end &- 1),
-                  isCanonical(s.vaddr) == isCanonical(end &- 1), (s.vaddr >> 47) == ((end &- 1) >> 47) else {
-                throw ELFError("segment p_vaddr 0x\(String(s.vaddr, radix: 16)) cannot be mapped to p_paddr")
+        for s in elf.segments where s.vaddr != s.paddr && s.memSize > 0 {
+            // [p_vaddr, p_vaddr + p_memsz) must be canonical, in one half (SDM Vol. 1 §3.3.7.1).
+            // The last byte is checked, not the end, which may be 2^64 or just past a half.
+            let (last, wraps) = s.vaddr.addingReportingOverflow(s.memSize - 1)
+            guard s.vaddr & 0xFFF == s.paddr & 0xFFF, !wraps, isCanonical(s.vaddr), isCanonical(last),
+                  s.vaddr >> 63 == last >> 63 else {
+                throw ELFError("segment p_vaddr 0x\(String(s.vaddr, radix: 16)) (+0x\(String(s.memSize, radix: 16))) cannot be mapped to p_paddr")
             }
             var va = s.vaddr & ~0xFFF
             var pa = s.paddr & ~0xFFF
-            while va < end {
+            for _ in 0...(last >> 12) - (va >> 12) {
                 let pdpt = try table(BootLayout.pml4 + ((va >> 39) & 511) * 8)
                 let pd = try table(pdpt + ((va >> 30) & 511) * 8)
                 let pt = try table(pd + ((va >> 21) & 511) * 8)
                 ram.write(pt + ((va >> 12) & 511) * 8, pa | 3)
-                va += 0x1000; pa += 0x1000
+                va &+= 0x1000; pa += 0x1000
             }
         }
     }
