@@ -109,6 +109,12 @@ extension Decoder {
             let size: UInt8 = op == 0xB0 ? 1 : osz
             formGE(&d, rr: .aluRR8, rm: .aluRM8, size: size)
             d.op = d.hasMemory ? MicroOp.cmpxchgRM : MicroOp.cmpxchgRR
+        case 0xB2, 0xB4, 0xB5:                                                      // LSS / LFS / LGS Gv, Mp
+            modrm(&d)
+            guard d.hasMemory else { return false }
+            d.osz = osz
+            d.aux = UInt16(op == 0xB2 ? Segment.ss.rawValue : op == 0xB4 ? Segment.fs.rawValue : Segment.gs.rawValue)
+            d.op = .loadFar
         case 0xB6, 0xB7, 0xBE, 0xBF:                                                // MOVZX / MOVSX Gv, Eb/Ew
             modrm(&d); d.osz = osz
             d.aux = op & 1 == 0 ? 1 : 2

@@ -10,7 +10,7 @@ extension MicroOp {
     var endsBlock: Bool {
         switch self {
         case .jmp, .jmpR, .jmpM, .call, .callR, .callM, .ret, .retImm, .loop,
-             .int3, .intN, .into, .hlt, .cli, .sti, .popf, .inOut, .system, .movSegR, .movSegM, .popSeg,
+             .int3, .intN, .into, .hlt, .cli, .sti, .popf, .inOut, .system, .movSegR, .movSegM, .popSeg, .loadFar,
              .invalid, .ud, .stale:
             return true
         default:

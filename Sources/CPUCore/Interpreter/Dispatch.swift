@@ -5,7 +5,7 @@
 import MMU
 
 /// How a block ended.
-@usableFromInline enum BlockEnd { case fellThrough, jumped, fault, exit }
+@usableFromInline enum BlockEnd { case fellThrough, jumped, fault, exit, yielded }
 
 extension CPU {
     /// Runs guest code until an exit or until `budget` instructions have retired.
@@ -13,6 +13,7 @@ extension CPU {
         let limit = instret &+ budget
         var skipBreakpoint = true
         var previous = -1   // first record of the block just run, while its successor can be linked
+        var stalled: UInt64 = 0   // REP iterations done by instructions that have not retired yet
         while true {
             if _slowPath(attention) {
                 if stopRequested { stopRequested = false; return .stopRequested }
@@ -25,7 +26,7 @@ extension CPU {
                 if interruptShadow { interruptShadow = false }
             }
             skipBreakpoint = false
-            if instret >= limit { return .budgetExhausted }
+            if instret &+ stalled >= limit { return .budgetExhausted }
             let generation = blocks.generation &+ mmu.generation
             let b: BlockEntry
             if previous >= 0, let linked = blocks.successor(of: previous, rip: rip, generation: generation) {
@@ -42,7 +43,7 @@ extension CPU {
                 }
                 b = found
             }
-            var budget = limit &- instret
+            var budget = limit &- instret &- stalled
             if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
             let (end, done, last) = executeBlocks(b, budget: budget)
             instret &+= UInt64(done)
@@ -50,6 +51,11 @@ extension CPU {
             case .fellThrough, .jumped:
                 previous = last
                 continue
+            case .yielded:
+                // A long REP stopped after a chunk without retiring: charge the chunk to the budget so
+                // `run` returns and the machine can check its time limit (the REP resumes after).
+                previous = -1
+                stalled &+= CPU.stringChunk
             case .fault:
                 previous = -1
                 let e = exception
@@ -630,7 +636,7 @@ extension CPU {
                 switch stringOp(i) {
                 case .done: break
                 case .fault: return faultAt(i, done(), Int(blk.start))
-                case .again: rip = i.pointee.rip; jumped = true; break blockLoop
+                case .again: rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
                 }
             case .flagOp: flagInstruction(i.pointee.aux)
             case .nop: break
@@ -674,6 +680,13 @@ extension CPU {
                     sel = v
                 } else { sel = reg(i.pointee.b, UInt16.self) }
                 guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, sel) else { return faultAt(i, done(), Int(blk.start)) }
+                rip = i.pointee.next; p += 1; jumped = true; break blockLoop
+            case .loadFar:
+                // SDM Vol. 2A "LDS/LES/LFS/LGS/LSS": offset first, then the 16-bit selector.
+                let a = ea(i), size = i.pointee.osz
+                guard let off = loadSized(a, size), let sel: UInt16 = load(a &+ UInt64(size)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                guard loadSegment(Segment(rawValue: Int(i.pointee.aux))!, sel) else { return faultAt(i, done(), Int(blk.start)) }
+                setGPR(Int(i.pointee.r), size: Int(size), off)
                 rip = i.pointee.next; p += 1; jumped = true; break blockLoop
             case .movRSeg: setGPR(Int(i.pointee.b), size: Int(i.pointee.osz), UInt64(segs[Int(i.pointee.aux)].selector))
             case .movMSeg: guard store(ea(i), segs[Int(i.pointee.aux)].selector) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }

@@ -91,6 +91,7 @@ public enum MicroOp: UInt16 {
     case system             // aux = SystemOp
     case movSegR, movSegM   // MOV Sreg, r/m: aux = segment
     case movRSeg, movMSeg   // MOV r/m, Sreg: aux = segment
+    case loadFar            // LSS LFS LGS r, m16:16/32/64: aux = segment
 
     // Families with their own op enums in `aux`.
     case x87                // aux = X87Op

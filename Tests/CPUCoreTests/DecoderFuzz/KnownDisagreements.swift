@@ -322,12 +322,6 @@ enum KnownDisagreements {
                  [0xF3, 0x0F, 0xAE, 0x38]) { c in
             c.twoByte && c.op == 0xAE && c.memoryForm && c.modrm?.reg == 7 && (c.has(0x66) || c.has(0xF2) || c.has(0xF3))
         },
-        rejected("LSS, LFS, LGS (not modelled)", "0F B2 /r, 0F B4 /r, 0F B5 /r",
-                 """
-                     Far-pointer loads (SDM Vol. 2A LDS/LES/LFS/LGS/LSS) are valid in 64-bit mode but not implemented \
-                     yet: a gap in the integer baseline, raised as #UD with the opcode named (DESIGN.md §8).
-                     """,
-                 [0x0F, 0xB2, 0x00]) { c in c.twoByte && (c.op == 0xB2 || c.op == 0xB4 || c.op == 0xB5) },
         rejected("MOV CS", "8E /1", "SDM Vol. 2B MOV: #UD if an attempt is made to load the CS register. capstone 4 decodes it.",
                  [0x8E, 0xC8]) { c in c.oneByte && c.op == 0x8E && c.modrm?.reg == 1 },
     ]
