@@ -42,6 +42,7 @@ enum Differential {
         var formRNG = SplitMix64(name: form.name, salt: seedSalt)
         let total = casesPerForm
         var done = 0, mismatches = 0
+        var exceptions: [UInt32: Int] = [:]
         var firstReport: String? = nil
         while done < total {
             let k = min(total - done, runner.batchLimit)
@@ -60,6 +61,7 @@ enum Differential {
                 if native[j].exception == SnippetState.badRequest {
                     throw HarnessError("\(form.name): the native runner rejected case \(done + j) (bad request)")
                 }
+                if native[j].exception != SnippetState.ranToEnd { exceptions[native[j].exception, default: 0] += 1 }
                 let diffs = Comparison.differences(native: native[j], emu: emu[j], case: b)
                 if !diffs.isEmpty {
                     mismatches += 1
@@ -71,7 +73,8 @@ enum Differential {
             }
             done += k
         }
-        print("differential \(form.name): \(total) cases, \(mismatches) mismatches")
+        let raised = exceptions.keys.sorted().map { "\(exceptions[$0]!) \(Comparison.exceptionName($0))" }
+        print("differential \(form.name): \(total) cases\(raised.isEmpty ? "" : " (" + raised.joined(separator: ", ") + ")"), \(mismatches) mismatches")
         #expect(mismatches == 0, "\(form.name): \(mismatches) of \(total) cases differ from the host CPU\n\(firstReport ?? "")")
     }
 }

@@ -14,7 +14,9 @@ extension Forms {
             let lockable = op != 7
             @Sendable func finish(_ b: CaseBuilder, _ i: Instr) {
                 var i = i
-                if lockable { maybeLock(&i, b) }
+                // LOCK with a register destination (02/03 forms) is #UD: test that rarely.
+                let toRegister = i.opcode[0] < 0x40 && i.opcode[0] & 2 != 0
+                if lockable { maybeLock(&i, b, percent: toRegister ? 3 : 15) }
                 b.emit(i)
                 if logic { b.undefine(CaseBuilder.af) }
             }

@@ -7,9 +7,9 @@
 extension Forms {
     /// Points RSP into the data page with `room` bytes either side; now and then at an edge so
     /// that pushes or pops run into a guard page.
-    static func stackPointer(_ b: CaseBuilder, room: Int = 64) -> Int {
+    static func stackPointer(_ b: CaseBuilder, room: Int = 64, edges: Bool = true) -> Int {
         var off: Int
-        switch b.rng.below(100) {
+        switch edges ? b.rng.below(100) : 99 {
         case 0, 1: off = b.rng.below(16)
         case 2, 3: off = SnippetState.pageSize - b.rng.below(16)
         default:
@@ -26,6 +26,8 @@ extension Forms {
     static func branchTarget(_ b: CaseBuilder) -> UInt64 {
         b.rng.chance(10) ? 0x8000_0000_0000_0000 | b.rng.next() >> 17 : SnippetState.codeAddress + 0xC0 + UInt64(b.rng.below(0x30))
     }
+
+    static func isCanonical(_ a: UInt64) -> Bool { UInt64(bitPattern: Int64(bitPattern: a << 16) >> 16) == a }
 
     static var stack: [Form] {
         var forms: [Form] = []
@@ -88,9 +90,8 @@ extension Forms {
             })
             forms.append(Form("\(size == 2 ? "66 " : "")c9 leave (\(w)-bit)") { b in
                 _ = stackPointer(b)
-                let off = b.pageOffset(size: size)
-                b.set(5, size == 8 ? SnippetState.dataAddress &+ UInt64(bitPattern: Int64(off))
-                                   : (b.rng.next() & ~0xFFFF) | ((SnippetState.dataAddress &+ UInt64(bitPattern: Int64(off))) & 0xFFFF))
+                // RSP ← RBP uses all 64 bits even for the 16-bit form (StackAddressSize = 64).
+                b.set(5, SnippetState.dataAddress &+ UInt64(bitPattern: Int64(b.pageOffset(size: size))))
                 b.emit(Instr([0xC9], size: osz))
             })
         }
@@ -102,8 +103,10 @@ extension Forms {
         for (ext, mn) in [(2, "call"), (4, "jmp")] {
             for memory in [false, true] {
                 forms.append(Form("ff /\(ext) \(mn) \(operand(8, memory: memory))") { b in
-                    _ = stackPointer(b)
                     let target = branchTarget(b)
+                    // A non-canonical target is #GP before the push (SDM Vol. 2A "CALL", Operation);
+                    // AMD pushes first, so a faulting push is not combined with it.
+                    _ = stackPointer(b, edges: isCanonical(target))
                     var rm: RMOperand
                     if memory {
                         let m = b.mem(size: 8)

@@ -24,8 +24,9 @@ enum Forms {
     /// Mask of an operand of `size` bytes.
     static func mask(_ size: Int) -> UInt64 { size == 8 ? ~0 : (1 << UInt64(8 * size)) - 1 }
 
-    /// Adds a LOCK prefix to a memory read-modify-write form now and then.
-    static func maybeLock(_ i: inout Instr, _ b: CaseBuilder) {
-        if i.rm?.isMemory == true && b.rng.chance(15) { i.prefixes.insert(0xF0, at: 0) }
+    /// Adds a LOCK prefix to a memory form now and then (`percent`): valid on the read-modify-write
+    /// forms, #UD elsewhere (SDM Vol. 2A "LOCK").
+    static func maybeLock(_ i: inout Instr, _ b: CaseBuilder, percent: Int = 15) {
+        if i.rm?.isMemory == true && b.rng.chance(percent) { i.prefixes.insert(0xF0, at: 0) }
     }
 }
