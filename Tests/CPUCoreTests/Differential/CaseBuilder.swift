@@ -69,20 +69,17 @@ final class CaseBuilder {
 
     /// A random general register, not in `avoid`.
     func gpr(avoid: Set<Int> = []) -> Int {
-        let limit = highBytes ? 8 : 16
-        while true {
-            let r = rng.below(limit)
-            if !avoid.contains(r) { return r }
-        }
+        let candidates = (0..<(highBytes ? 8 : 16)).filter { !avoid.contains($0) }
+        precondition(!candidates.isEmpty, "no register left to pick (avoiding \(avoid.sorted()))")
+        return rng.pick(candidates)
     }
 
     /// A random byte register: AL…BL and AH…BH (16…19) in high-byte cases, else AL…R15B.
     func byteReg(avoid: Set<Int> = []) -> Int {
-        while true {
-            var r = rng.below(highBytes ? 8 : 16)
-            if highBytes && r >= 4 { r += 12 }
-            if !avoid.contains(r) { return r }
-        }
+        let all = highBytes ? [0, 1, 2, 3, 16, 17, 18, 19] : Array(0..<16)
+        let candidates = all.filter { !avoid.contains($0) }
+        precondition(!candidates.isEmpty, "no byte register left to pick (avoiding \(avoid.sorted()))")
+        return rng.pick(candidates)
     }
 
     /// A register operand of `size` bytes whose value is re-drawn for that width (unless pinned).

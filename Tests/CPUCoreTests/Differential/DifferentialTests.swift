@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct DifferentialTests {
     static let allForms = Forms.alu + Forms.test + Forms.unary + Forms.mulDiv + Forms.shifts + Forms.doubleShifts
         + Forms.bitTests + Forms.bitScans + Forms.byteSwaps + Forms.moves + Forms.extensions + Forms.loadEffectiveAddress
-        + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc
+        + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc + Forms.sequences + Forms.decoding
 
     /// The harness itself: a known snippet gives the known answer on both sides.
     @Test func harnessAgreesOnAKnownAnswer() throws {
@@ -46,4 +46,6 @@ import Testing
     @Test(arguments: Forms.stack) func stack(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.strings) func strings(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.misc) func flagsAndMisc(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sequences) func sequences(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.decoding) func decoding(_ form: Form) throws { try Differential.check(form) }
 }
