@@ -4,7 +4,7 @@
 // SDM defines for the instruction, registers or bytes whose result the SDM leaves undefined).
 
 final class CaseBuilder {
-    var rng: SplitMix64
+    var rng: CaseRandom
     var state = SnippetState()
     /// RFLAGS bits compared: CF PF AF ZF SF TF IF DF OF NT AC ID, minus what the SDM leaves undefined.
     var flagMask: UInt64 = CaseBuilder.comparedFlags
@@ -26,7 +26,7 @@ final class CaseBuilder {
     static let df: UInt64 = 0x400, of: UInt64 = 0x800
 
     init(seed: UInt64) {
-        rng = SplitMix64(seed: seed)
+        rng = CaseRandom(seed: seed)
         highBytes = rng.chance(30)
         for i in 0..<16 { state.gpr[i] = rng.anyValue() }
         state.rflags = rng.statusFlags() | 0x202

@@ -39,7 +39,7 @@ enum Differential {
         let runner = try NativeRunner.shared.get()
         runner.lock.lock()
         defer { runner.lock.unlock() }
-        var formRNG = SplitMix64(name: form.name, salt: seedSalt)
+        var formRNG = CaseRandom(name: form.name, salt: seedSalt)
         let total = casesPerForm
         var done = 0, mismatches = 0
         var exceptions: [UInt32: Int] = [:]

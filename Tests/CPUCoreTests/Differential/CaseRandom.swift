@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The differential harness's deterministic random source: SplitMix64 (Steele, Lea, Flood 2014),
+// The differential harness's deterministic random source, SplitMix64 (Steele, Lea, Flood 2014),
 // seeded per form from the form's name, plus operand generators biased toward edge values.
 
-struct SplitMix64 {
+struct CaseRandom {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
