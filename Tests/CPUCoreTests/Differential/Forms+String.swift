@@ -33,11 +33,16 @@ extension Forms {
         let down = b.rng.chance(40)
         b.setFlags(b.state.rflags | (down ? CaseBuilder.df : 0))
         let a32 = b.rng.chance(15)
+        // Mostly short; some long enough for emu's bulk REP MOVS/STOS path (it copies whole pages
+        // with memmove/memset); a few that run into a guard page.
         var count = b.rng.chance(10) ? 0 : b.rng.below(9)
+        if rep != nil && b.rng.chance(20) { count = 9 + b.rng.below(4096 / size - 9) }
         let runaway = rep != nil && b.rng.chance(5)
-        if runaway { count = 600 + b.rng.below(600) }
+        if runaway { count = 4096 / size + b.rng.below(600) }
         let span = max(count, 1) * size
         func start() -> Int {
+            // A single element now and then straddles a guard page.
+            if rep == nil && b.rng.chance(3) { return b.pageOffset(size: size, faultPercent: 100) }
             // Leave room for `count` elements in the direction of travel (unless running away).
             let room = runaway ? 0 : span
             var off = down ? room - size + b.rng.below(SnippetState.pageSize - room + 1)
@@ -46,10 +51,17 @@ extension Forms {
             return b.rng.chance(70) ? off & ~(size - 1) : off
         }
         func pointer(_ off: Int) -> UInt64 {
-            let p = SnippetState.dataAddress + UInt64(off)
+            let p = SnippetState.dataAddress &+ UInt64(bitPattern: Int64(off))
             return a32 ? p | (b.rng.next() << 32) : p
         }
-        let si = start(), di = start()
+        let si = start()
+        var di = start()
+        if op & 0xFE == 0xA4 && b.rng.chance(30) {
+            // Overlapping MOVS: a forward element-by-element copy re-reads what it wrote.
+            let d = si + b.rng.below(8 * size + 1) * (b.rng.chance(70) ? 1 : -1)
+            let lo = down ? span - size : 0, hi = down ? SnippetState.pageSize - size : SnippetState.pageSize - span
+            if runaway || (d >= lo && d <= hi) { di = min(max(d, 0), SnippetState.pageSize - size) }
+        }
         if usesSI { b.set(6, pointer(si)) }
         if usesDI { b.set(7, pointer(di)) }
         b.set(1, UInt64(count) | (a32 ? b.rng.next() << 32 : 0))
