@@ -43,8 +43,8 @@ test-kernels:
 	echo "kernels: $$pass passed, $$fail failed"; test $$fail = 0
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per
-# instruction form (make test runs 200); SEED varies the streams. Prints forms that mismatch.
-N ?= 200
+# instruction form (make test runs 500); SEED varies the streams. Prints forms that mismatch.
+N ?= 500
 SEED ?= 0
 fuzz-cpu: deps
 	@mkdir -p .build

@@ -22,7 +22,7 @@ enum Differential {
     /// Cases per form: `EMU_FUZZ_CASES` (make fuzz-cpu N=…), else the bounded default.
     static let casesPerForm: Int = {
         if let s = ProcessInfo.processInfo.environment["EMU_FUZZ_CASES"], let n = Int(s), n > 0 { return n }
-        return 200
+        return 500
     }()
 
     /// Mixed into every form's seed (`EMU_FUZZ_SEED`), 0 by default so runs are reproducible.
