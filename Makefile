@@ -42,6 +42,16 @@ test-kernels:
 	done; \
 	echo "kernels: $$pass passed, $$fail failed"; test $$fail = 0
 
+# Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per
+# instruction form (make test runs 500); SEED varies the streams. Prints forms that mismatch.
+N ?= 500
+SEED ?= 0
+fuzz-cpu: deps
+	@mkdir -p .build
+	EMU_FUZZ_CASES=$(N) EMU_FUZZ_SEED=$(SEED) $(SWIFT) test -c release -j $(JOBS) --filter DifferentialTests 2>&1 \
+	  | tee .build/fuzz-cpu.log | grep -E '^differential .* [1-9][0-9]* mismatches$$|Test run with'; \
+	  st=$${PIPESTATUS[0]}; echo "per-form results and first mismatches: .build/fuzz-cpu.log"; test $$st -eq 0
+
 bench: build guests
 	scripts/bench.sh
 

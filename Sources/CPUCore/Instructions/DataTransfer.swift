@@ -154,6 +154,11 @@ extension CPU {
             guard put(frameTemp) else { exception = memoryException(stack: true); return false }
         }
         let newSP = sp &- frame
+        // ENTER faults "if a write using the final value of the stack pointer would cause a page
+        // fault" (SDM Vol. 2A "ENTER", Exceptions): probe it without changing memory.
+        let probed = size == 8 ? load(newSP, UInt64.self).map { store(newSP, $0) }
+                               : load(newSP, UInt16.self).map { store(newSP, $0) }
+        guard probed == true else { exception = memoryException(stack: true); return false }
         if size == 8 { regs[Reg.rbp] = frameTemp } else { setReg(5, UInt16(truncatingIfNeeded: frameTemp)) }
         regs[Reg.rsp] = newSP
         return true

@@ -99,6 +99,11 @@ extension CPU {
             let wide = d | (s << UInt128(bits)) | (d << UInt128(2 * bits))
             r = T(truncatingIfNeeded: UInt64(truncatingIfNeeded: wide >> UInt128(count)))
             c = (wide >> UInt128(count - 1)) & 1 != 0
+        } else if bits == 64 {
+            // DEST:SRC fills all 128 bits (the three-copy form below would need 192).
+            let wide = (d << 64) | s
+            r = T(truncatingIfNeeded: UInt64(truncatingIfNeeded: (wide << UInt128(count)) >> 64))
+            c = (wide >> UInt128(128 - count)) & 1 != 0
         } else {
             let wide = (d << UInt128(2 * bits)) | (s << UInt128(bits)) | d
             let shifted = wide << UInt128(count)

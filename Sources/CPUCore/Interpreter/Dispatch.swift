@@ -576,8 +576,9 @@ extension CPU {
                 var c = regs[Reg.rcx]
                 let cc = i.pointee.aux
                 if cc != 3 {
+                    // With a 67 prefix the count is ECX; writing it zero-extends into RCX (SDM Vol. 1 §3.4.1.1).
                     c = a32 ? (c &- 1) & 0xFFFF_FFFF : c &- 1
-                    regs[Reg.rcx] = a32 ? (regs[Reg.rcx] & ~0xFFFF_FFFF) | c : c
+                    regs[Reg.rcx] = c
                 }
                 let nz = (a32 ? c & 0xFFFF_FFFF : c) != 0
                 let taken: Bool
