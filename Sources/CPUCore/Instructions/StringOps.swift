@@ -14,30 +14,43 @@ enum StringOutcome { case done, fault, again }
 extension CPU {
     static let stringChunk: UInt64 = 1 << 16
 
-    /// REP MOVS/STOS with DF = 0: copies or fills as many whole elements as lie within the current
-    /// source and destination pages with one memmove/memset. Overlapping MOVS (where a forward
-    /// element-by-element copy re-reads what it wrote) and anything the TLB cannot serve directly
-    /// return nil, and the caller takes the per-element path, which also raises any fault.
-    func bulkForward(op: UInt16, step: UInt64, count: UInt64, srcBase: UInt64) -> UInt64? {
+    /// REP MOVS/STOS in bulk: as many whole elements as lie within the current source and
+    /// destination pages, with one memmove/memset. With DF = 0 elements go up from RSI/RDI, with
+    /// DF = 1 down (the run then ends at RSI/RDI). A MOVS whose element-by-element order would
+    /// re-read bytes it already wrote (forward with the destination above the source, backward
+    /// with it below) and anything the TLB cannot serve directly return nil; the caller then
+    /// takes the per-element path, which also raises any fault.
+    func bulkString(op: UInt16, step: UInt64, count: UInt64, srcBase: UInt64, down: Bool) -> UInt64? {
         let di = regs[Reg.rdi]
-        var room = (0x1000 - (di & 0xFFF)) / step
-        guard let dst = mmu.hostPointer(di, write: true) else { return nil }
+        // Elements that fit in the page from di in the direction of travel.
+        func room(_ a: UInt64) -> UInt64 {
+            let off = a & 0xFFF
+            guard off + step <= 0x1000 else { return 0 }
+            return down ? off / step + 1 : (0x1000 - off) / step
+        }
+        var k = min(room(di), count, CPU.stringChunk)
+        var si: UInt64 = 0
         if op == StringOp.movs.rawValue {
-            let si = srcBase &+ regs[Reg.rsi]
-            room = min(room, (0x1000 - (si & 0xFFF)) / step)
-            let k = min(room, count, CPU.stringChunk)
-            guard k > 0, let src = mmu.hostPointer(si, write: false) else { return nil }
-            let bytes = Int(k * step)
+            si = srcBase &+ regs[Reg.rsi]
+            k = min(k, room(si))
+        }
+        guard k > 0 else { return nil }
+        let span = (k &- 1) &* step                   // from the first to the last element's start
+        let dlo = down ? di &- span : di
+        let bytes = Int(k &* step)
+        guard let dst = mmu.hostPointer(dlo, write: true), mmu.hostPointer(dlo &+ UInt64(bytes) &- 1, write: true) != nil else { return nil }
+        if op == StringOp.movs.rawValue {
+            let slo = down ? si &- span : si
+            guard let src = mmu.hostPointer(slo, write: false), mmu.hostPointer(slo &+ UInt64(bytes) &- 1, write: false) != nil else { return nil }
             let d = UInt(bitPattern: dst), sp = UInt(bitPattern: src)
-            if d > sp && d < sp + UInt(bytes) { return nil }   // forward copy would see its own writes
+            let overlap = d < sp + UInt(bytes) && sp < d + UInt(bytes)
+            if overlap && (down ? d < sp : d > sp) { return nil }
             memmove(dst, src, bytes)
             return k
         }
-        let k = min(room, count, CPU.stringChunk)
-        guard k > 0 else { return nil }
         let v = regs[Reg.rax]
         switch step {
-        case 1: memset(dst, Int32(v & 0xFF), Int(k))
+        case 1: memset(dst, Int32(v & 0xFF), bytes)
         case 2: dst.initializeMemory(as: UInt16.self, repeating: UInt16(truncatingIfNeeded: v), count: Int(k))
         case 4: dst.initializeMemory(as: UInt32.self, repeating: UInt32(truncatingIfNeeded: v), count: Int(k))
         default: dst.initializeMemory(as: UInt64.self, repeating: v, count: Int(k))
@@ -72,11 +85,11 @@ extension CPU {
             if repeated {
                 if count() == 0 { return .done }
                 if n >= CPU.stringChunk { return .again }
-                if (op == StringOp.movs.rawValue || op == StringOp.stos.rawValue) && delta == step && !a32,
-                   let k = bulkForward(op: op, step: step, count: count(), srcBase: srcBase) {
+                if (op == StringOp.movs.rawValue || op == StringOp.stos.rawValue) && !a32,
+                   let k = bulkString(op: op, step: step, count: count(), srcBase: srcBase, down: delta != step) {
                     // k whole elements were done in bulk; registers advance exactly as k iterations would.
-                    regs[Reg.rdi] &+= k &* step
-                    if op == StringOp.movs.rawValue { regs[Reg.rsi] &+= k &* step }
+                    regs[Reg.rdi] &+= k &* delta
+                    if op == StringOp.movs.rawValue { regs[Reg.rsi] &+= k &* delta }
                     regs[Reg.rcx] &-= k
                     n &+= k
                     continue
