@@ -511,30 +511,53 @@ extension TestMachine {
         #expect(m.cpu.x87.st(0) == .one && m.cpu.x87.st(1) == .zero && m.fsw & 0x3F == 0)
     }
 
-    /// The libm path used when no executable page for the host stubs can be made.
-    @Test func libmFallback() {
+    /// Special operands of the transcendental group, run on the host x87 through the C shim. The
+    /// host's own x87 state (and MXCSR) is the same afterwards, also when the guest unmasked the
+    /// exception the instruction raised and the host FPU held it pending.
+    @Test func transcendentalsOnHostSpecialOperandsAndHostStateKept() {
         let m = Self.machine()
-        func run(_ op: X87Op, _ values: [Float80]) {
+        func run(_ second: UInt8, _ values: [Float80], fcw: UInt16 = 0x037F) {
             m.cpu.x87.reset()
+            m.cpu.x87.fcw = fcw
             for v in values { m.cpu.x87.push(Ext80(v)) }
-            _ = m.cpu.transcendentalLibm(op)
+            var before = fenv_t(), after = fenv_t()
+            fegetenv(&before)
+            m.run([0xD9, second])
+            fegetenv(&after)
+            #expect(after.__control_word == before.__control_word && after.__status_word == before.__status_word)
+            #expect(after.__tags == before.__tags && after.__mxcsr == before.__mxcsr)
         }
-        run(.fsin, [0.5])
-        #expect(Self.ulps(m.cpu.x87.st(0), Ext80(sinl(0.5))) == 0 && m.fsw & X87Flags.pe != 0)
-        run(.fsincos, [1])
-        #expect(m.cpu.x87.st(0) == Ext80(cosl(1)) && m.cpu.x87.st(1) == Ext80(sinl(1)))
-        run(.fptan, [Float80(0x1p70)])                                // out of range: C2, unchanged
-        #expect(m.fsw & X87Flags.c2 != 0 && m.cpu.x87.top == 7)
-        run(.fyl2x, [3, 8])                                           // 3 · log2(8)
+        run(0xFE, [0.5])                                              // fsin
+        #expect(Self.ulps(m.cpu.x87.st(0), Ext80(sinl(0.5))) <= 1 && m.fsw & X87Flags.pe != 0)
+        run(0xFB, [1])                                                // fsincos: cos on top of sin
+        #expect(Self.ulps(m.cpu.x87.st(0), Ext80(cosl(1))) <= 1 && Self.ulps(m.cpu.x87.st(1), Ext80(sinl(1))) <= 1)
+        #expect(m.cpu.x87.top == 6)
+        run(0xF2, [Float80(0x1p70)])                                  // fptan out of range: C2, unchanged
+        #expect(m.fsw & X87Flags.c2 != 0 && m.cpu.x87.top == 7 && m.cpu.x87.st(0) == Ext80(Float80(0x1p70)))
+        run(0xF1, [3, 8])                                             // fyl2x: 3 · log2(8)
         #expect(m.cpu.x87.st(0) == Ext80(Float80(9)) && m.cpu.x87.top == 7)
-        run(.fyl2x, [2, 0])                                           // log2(0): ZE, −∞
+        run(0xF1, [2, 0])                                             // log2(0): ZE, −∞
         #expect(m.cpu.x87.st(0) == Ext80(-Float80.infinity) && m.fsw & X87Flags.ze != 0)
-        run(.fyl2x, [1, -1])                                          // log2 of a negative: IE
+        run(0xF1, [1, -1])                                            // log2 of a negative: IE
         #expect(m.cpu.x87.st(0) == .indefinite && m.fsw & X87Flags.ie != 0)
-        run(.f2xm1, [-1])
+        run(0xF0, [-1])                                               // f2xm1
         #expect(m.cpu.x87.st(0) == Ext80(Float80(-0.5)))
-        run(.fpatan, [1, -1])                                         // atan2(1, −1) = 3π/4
+        run(0xF3, [1, -1])                                            // fpatan: atan2(1, −1) = 3π/4
         #expect(m.cpu.x87.st(0) == Ext80(atan2l(1, -1)))
+        // ZE unmasked: nothing delivered, ZE and ES set for the guest's #MF (SDM Vol. 1 §8.7).
+        run(0xF1, [2, 0], fcw: 0x037B)
+        #expect(m.cpu.x87.top == 6 && m.cpu.x87.st(0) == .zero && m.cpu.x87.st(1) == Ext80(Float80(2)))
+        #expect(m.fsw & (X87Flags.ze | X87Flags.es) == X87Flags.ze | X87Flags.es)
+    }
+
+    /// The shim's block: ST(1) pushed before ST(0), FSW right after the instruction, the FNSAVE
+    /// registers in stack order.
+    @Test func hostBlockLayout() {
+        let (fsw, st0, st1) = X87HostFPU.run(.fsincos, fcw: 0x037F, .zero, Ext80(Float80(5)))
+        #expect(fsw >> 11 & 7 == 5 && fsw & 0x3F == 0)                // three pushes from TOP = 0
+        #expect(st0 == .one && st1 == .zero)                          // cos 0, sin 0
+        let (sw, r0, _) = X87HostFPU.run(.fpatan, fcw: 0x037F, .one, Ext80(Float80(5)))
+        #expect(sw >> 11 & 7 == 7 && r0 == Ext80(atan2l(5, 1)))      // popped once: arctan(5/1)
     }
 
     // MARK: - Natively recorded corner cases

@@ -4,7 +4,7 @@
 // every exception masked and the flags clear; the flags it raised are then merged into the
 // guest MXCSR with the SDM's pre/post-computation rules (Vol. 1 §11.5.3). Results and flags are
 // therefore the host's bit for bit: NaN propagation, SNaN quieting, rounding, denormals.
-import Glibc
+import CHostFPU
 import _Builtin_intrinsics.intel
 
 /// MXCSR fields (SDM Vol. 1 Figure 10-3).
@@ -21,53 +21,18 @@ enum MXCSR {
     static let ftz: UInt32 = 1 << 15
 }
 
-/// Access to the host MXCSR. Swift has no inline assembly and clang's `_mm_getcsr`/`_mm_setcsr`
-/// are builtins that do not link from Swift, so two 4-byte stubs (`ldmxcsr [rdi]; ret`,
-/// `stmxcsr [rdi]; ret`) are placed in a page made read+execute once per process. If the host
-/// refuses executable memory, glibc's fegetenv/fesetenv (which carry the whole MXCSR, ~10x
-/// slower) are used. Each SSEState keeps a copy, so the hot path has no lazy-global check.
-struct HostMXCSR {
-    typealias Access = @convention(c) (UnsafeMutablePointer<UInt32>) -> Void
-
-    let stubs: (load: Access, store: Access)?
-
-    /// The stubs of this process (nil if no executable page could be made).
-    static let shared = HostMXCSR(stubs: makeStubs())
-
-    static func makeStubs() -> (load: Access, store: Access)? {
-        guard let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              page != MAP_FAILED else { return nil }
-        let code: UInt64 = 0xC31F_AE0F_C317_AE0F  // 0F AE 17 C3 | 0F AE 1F C3
-        page.storeBytes(of: code.littleEndian, as: UInt64.self)
-        guard mprotect(page, 4096, PROT_READ | PROT_EXEC) == 0 else { munmap(page, 4096); return nil }
-        return (unsafeBitCast(page, to: Access.self), unsafeBitCast(page + 4, to: Access.self))
-    }
-
-    /// Reads the host MXCSR through `slot`.
-    @inline(__always)
-    func get(_ slot: UnsafeMutablePointer<UInt32>) -> UInt32 {
-        if let s = stubs { s.store(slot); return slot.pointee }
-        var env = fenv_t()
-        fegetenv(&env)
-        return env.__mxcsr
-    }
-
-    /// Loads `value` into the host MXCSR through `slot`.
-    @inline(__always)
-    func set(_ value: UInt32, _ slot: UnsafeMutablePointer<UInt32>) {
-        if let s = stubs { slot.pointee = value; s.load(slot); return }
-        var env = fenv_t()
-        fegetenv(&env)
-        env.__mxcsr = value
-        fesetenv(&env)
-    }
+/// The host MXCSR, read and loaded by the C shim's STMXCSR and LDMXCSR (Sources/CHostFPU). The
+/// calls are opaque to the Swift optimizer, so it keeps them in order with `SSEKernel.run`.
+enum HostMXCSR {
+    @inline(__always) static func get() -> UInt32 { emu_host_stmxcsr() }
+    @inline(__always) static func set(_ value: UInt32) { emu_host_ldmxcsr(value) }
 }
 
 /// Scratch layout (`SSEState.scratch`) of a host operation: operand A (the destination's old
 /// value) at 0, operand B at 16, result R at 32 (pre-filled with A, so lanes a scalar operation
-/// does not compute keep A), an integer result at 48, the MXCSR transfer slot at 60.
+/// does not compute keep A), an integer result at 48.
 enum HostFP {
-    static let a = 0, b = 16, r = 32, int = 48, csr = 60
+    static let a = 0, b = 16, r = 32, int = 48
 
     /// Which result lanes can be tiny (for unmasked underflow, §11.5.2.5).
     enum Tiny { case none, single(Int), double(Int) }
@@ -113,14 +78,12 @@ extension CPU {
         // must be seen to raise #U.
         var control = (m & (MXCSR.rc | MXCSR.daz)) | MXCSR.masks
         if m & MXCSR.um != 0 { control |= m & MXCSR.ftz }
-        let slot = (s + HostFP.csr).assumingMemoryBound(to: UInt32.self)
-        let csr = sse.hostMXCSR
-        let host = csr.get(slot)
-        csr.set(control, slot)                        // also clears the flags
+        let host = HostMXCSR.get()
+        HostMXCSR.set(control)                        // also clears the flags
         SSEKernel.run(op, s, imm, wide)
-        let flags = csr.get(slot) & MXCSR.flags
+        let flags = HostMXCSR.get() & MXCSR.flags
         // LDMXCSR is the expensive part: restore only a different mode, not the host's flags.
-        if (host ^ control) & ~MXCSR.flags != 0 { csr.set(host, slot) }
+        if (host ^ control) & ~MXCSR.flags != 0 { HostMXCSR.set(host) }
         return (s.load(fromByteOffset: HostFP.r, as: V128.self), s.load(fromByteOffset: HostFP.int, as: UInt64.self), flags)
     }
 

@@ -9,10 +9,9 @@
 // unsupported operands, unmasked OE/UE biasing, the FPREM partial-remainder step and the
 // RC-dependent constants; stack faults, tags, TOP and ES/B follow the SDM. This was checked
 // against the host x87 on over 800,000 random executions of 113 instruction forms (every PC ×
-// RC, up to half with exceptions unmasked). FPATAN runs the host's own FPATAN and is exact as
-// well. FSIN FCOS
-// FSINCOS FPTAN F2XM1 FYL2X FYL2XP1 use the host libm (X87Transcendental.swift) and can differ
-// from the microcode in the last bits.
+// RC, up to half with exceptions unmasked). The transcendentals FSIN FCOS FSINCOS FPTAN FPATAN
+// F2XM1 FYL2X FYL2XP1 run on the host x87 under the guest FCW (X87Transcendental.swift) and are
+// the host CPU's bit for bit.
 import MMU
 
 extension CPU {

@@ -153,8 +153,6 @@ public struct SSEState {
     /// the instruction being executed (operands and result of a host floating-point operation).
     public let xmm: UnsafeMutableRawPointer
     public var mxcsr: UInt32 = 0x1F80
-    /// How floating-point instructions reach the host MXCSR (Instructions/SSEHostFPU.swift).
-    var hostMXCSR = HostMXCSR.shared
 
     /// MXCSR bits software may set (the MXCSR_MASK FXSAVE stores): FZ RC masks DAZ flags. Setting
     /// any other bit with LDMXCSR or FXRSTOR is #GP(0) (Vol. 1 §11.6.6).
