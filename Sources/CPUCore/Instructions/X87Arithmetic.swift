@@ -22,18 +22,9 @@ extension CPU {
     /// status for the choice of NaN result (Table 4-7), as converting it would quiet it.
     func arithMemory(_ i: Inst, _ op: X87Op) -> Bool {
         let a = ea(i)
-        var raw: UInt64
-        switch op {
-        case .arithM32, .arithI32:
-            guard let u: UInt32 = load(a) else { memFault(i); return false }
-            raw = UInt64(u)
-        case .arithM64:
-            guard let u: UInt64 = load(a) else { memFault(i); return false }
-            raw = u
-        default:
-            guard let u: UInt16 = load(a) else { memFault(i); return false }
-            raw = UInt64(u)
-        }
+        // m32fp/m32int: 4 bytes, m64fp: 8, m16int: 2.
+        let size: UInt8 = op == .arithM32 || op == .arithI32 ? 4 : op == .arithM64 ? 8 : 2
+        guard let raw = loadSized(a, size) else { memFault(i); return false }
         x87Note(i, a)
         x87ClearC1()
         if x87.isEmpty(0) { x87StackUnderflow(dest: 0); return true }

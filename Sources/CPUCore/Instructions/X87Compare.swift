@@ -23,18 +23,9 @@ extension CPU {
 
     func fcomMemory(_ i: Inst, _ op: X87Op) -> Bool {
         let a = ea(i)
-        let raw: UInt64
-        switch op {
-        case .fcomM32, .ficomM32:
-            guard let u: UInt32 = load(a) else { memFault(i); return false }
-            raw = UInt64(u)
-        case .fcomM64:
-            guard let u: UInt64 = load(a) else { memFault(i); return false }
-            raw = u
-        default:
-            guard let u: UInt16 = load(a) else { memFault(i); return false }
-            raw = UInt64(u)
-        }
+        // m32fp/m32int: 4 bytes, m64fp: 8, m16int: 2.
+        let size: UInt8 = op == .fcomM32 || op == .ficomM32 ? 4 : op == .fcomM64 ? 8 : 2
+        guard let raw = loadSized(a, size) else { memFault(i); return false }
         x87Note(i, a)
         x87ClearC1()
         let pops = X87Imm.pops(i.pointee.imm)
