@@ -5,7 +5,7 @@ EMU := .build/release/emu
 DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build guests demo test test-swift test-kernels bench fuzz-cpu clean
+.PHONY: all deps build guests demo test test-swift test-kernels test-budgets bench fuzz-cpu clean
 
 all: build
 
@@ -26,7 +26,7 @@ guests: deps
 demo: build guests
 	$(EMU) boot guests/build/kernels/serial_hello.elf; test $$? = 33
 
-test: build guests test-swift test-kernels
+test: build guests test-swift test-kernels test-budgets
 
 SHELL := bash
 test-swift:
@@ -51,6 +51,10 @@ fuzz-cpu: deps
 	EMU_FUZZ_CASES=$(N) EMU_FUZZ_SEED=$(SEED) $(SWIFT) test -c release -j $(JOBS) --filter DifferentialTests 2>&1 \
 	  | tee .build/fuzz-cpu.log | grep -E '^differential .* [1-9][0-9]* mismatches$$|Test run with'; \
 	  st=$${PIPESTATUS[0]}; echo "per-form results and first mismatches: .build/fuzz-cpu.log"; test $$st -eq 0
+
+# Host-instruction budgets per guest instruction (Tests/Budgets/), counted exactly with callgrind.
+test-budgets:
+	scripts/check-budgets.sh
 
 bench: build guests
 	scripts/bench.sh

@@ -10,10 +10,10 @@ B=guests/build/bench
 benches=${BENCHES:-alu_loop crc32 sha256 sort memops}
 
 stat_run() {  # kernel append -> "instructions seconds"
-  "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 >/dev/null | sed -n 's/^emu: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p'
+  "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 >/dev/null </dev/null | sed -n 's/^emu: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p'
 }
 ir_run() {  # kernel append -> host instructions (callgrind total)
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 \
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 </dev/null \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
