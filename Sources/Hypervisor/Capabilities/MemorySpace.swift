@@ -85,7 +85,7 @@ public final class MemorySpace {
     /// Maps a kernel-half page for the CPU's own use at CPL 0 (U = 0, NX): the PD's TSS and I/O
     /// bitmap, as Hedron maps `SPC_LOCAL_IOP` (src/space_pio.cpp).
     package func mapSupervisor(page: UInt64, frame: UInt64, writable: Bool) throws(Status) {
-        guard page >= MemorySpace.kernelHalfPage, page < 1 << 36 else { throw .badParameter }
+        guard page >= MemorySpace.kernelHalfPage, page < 1 << 52 else { throw .badParameter }
         var entry = PTE.present | PTE.accessed | PTE.dirty | PTE.noExecute
         if writable { entry |= PTE.writable }
         try setLeaf(page: page, frame: frame, entry: entry)
