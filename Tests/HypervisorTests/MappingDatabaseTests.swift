@@ -140,6 +140,11 @@ import Testing
         #expect(db.lookup(a, .memory, unit: 0x3F8) == nil)
         #expect(db.insertRoot(a, .io, base: 0x3FC, order: 0) == nil, "overlaps a held range")
         #expect(db.insertRoot(a, .io, base: 0x3, order: 2) == nil, "misaligned")
+        // Queries about a PD the database has never seen create nothing.
+        let spaces = db.spaces.count
+        #expect(db.lookup(barePD(), .io, unit: 0) == nil && db.nodes(barePD(), .object).isEmpty)
+        #expect(db.revoke(barePD(), .memory, base: 0, order: 0, includeSelf: true).isEmpty)
+        #expect(db.spaces.count == spaces)
     }
 
     @Test func objectDelegationNamesTheSourceSelector() throws {

@@ -144,6 +144,11 @@ public final class MappingDatabase {
         return s
     }
 
+    /// The space if it exists; queries use this so they never create one.
+    func existingSpace(_ pd: ProtectionDomain, _ resource: Resource) -> Space? {
+        spaces[SpaceKey(pd: ObjectIdentifier(pd), resource: resource)]
+    }
+
     static func isAligned(_ base: UInt64, _ order: UInt8) -> Bool {
         order < 64 && base & ((1 << UInt64(order)) - 1) == 0
     }
@@ -152,14 +157,14 @@ public final class MappingDatabase {
 
     /// The node of `pd` whose range holds `unit`, or nil.
     public func lookup(_ pd: ProtectionDomain, _ resource: Resource, unit: UInt64) -> Node? {
-        let s = space(pd, resource)
+        guard let s = existingSpace(pd, resource) else { return nil }
         let r = s.overlapping(base: unit, order: 0)
         return r.isEmpty ? nil : s.nodes[r.lowerBound]
     }
 
     /// The nodes of `pd` that intersect `[base, base + 2^order)`, by base.
     public func nodes(_ pd: ProtectionDomain, _ resource: Resource, base: UInt64 = 0, order: UInt8 = 63) -> [Node] {
-        let s = space(pd, resource)
+        guard let s = existingSpace(pd, resource), order < 64 else { return [] }
         return Array(s.nodes[s.overlapping(base: base, order: order)])
     }
 
@@ -206,8 +211,8 @@ public final class MappingDatabase {
     public func delegate(from source: ProtectionDomain, _ resource: Resource, sourceBase: UInt64,
                          to destination: ProtectionDomain, destinationBase: UInt64, order: UInt8,
                          permissions: UInt8) -> [Entry] {
-        guard MappingDatabase.isAligned(sourceBase, order), MappingDatabase.isAligned(destinationBase, order) else { return [] }
-        let src = space(source, resource)
+        guard MappingDatabase.isAligned(sourceBase, order), MappingDatabase.isAligned(destinationBase, order),
+              let src = existingSpace(source, resource) else { return [] }
         let dst = space(destination, resource)
         var result: [Entry] = []
         for parent in Array(src.nodes[src.overlapping(base: sourceBase, order: order)]) {
@@ -239,8 +244,7 @@ public final class MappingDatabase {
     @discardableResult
     public func revoke(_ pd: ProtectionDomain, _ resource: Resource, base: UInt64, order: UInt8,
                        permissions: UInt8 = 0x1F, includeSelf: Bool) -> [Entry] {
-        guard MappingDatabase.isAligned(base, order) else { return [] }
-        let s = space(pd, resource)
+        guard MappingDatabase.isAligned(base, order), let s = existingSpace(pd, resource) else { return [] }
         var changes: [Entry] = []
         for node in Array(s.nodes[s.overlapping(base: base, order: order)]) {
             let target = node.order > order ? isolate(node, base: base, order: order) : node
