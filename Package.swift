@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "CPUCore", dependencies: ["MMU", "CHostFPU"], swiftSettings: hot),
         .target(name: "Devices"),
         .target(name: "Machine", dependencies: ["CPUCore", "MMU", "Devices"], swiftSettings: hot),
+        // The hosted microhypervisor (docs/hypervisor.md): Machine and what it re-exports, never Personality.
+        .target(name: "Hypervisor", dependencies: ["Machine", "CPUCore", "MMU"]),
         .executableTarget(
             name: "emu-cli",
             dependencies: [
@@ -38,5 +40,6 @@ let package = Package(
         .testTarget(name: "CPUCoreTests", dependencies: ["CPUCore", "MMU", "CCapstone"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "CPUCore", "MMU", "Devices"]),
+        .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "Machine", "CPUCore", "MMU"]),
     ]
 )
