@@ -44,22 +44,25 @@ final class BlockCache {
         table.initialize(repeating: BlockEntry(), count: BlockCache.tableSize)
         // The arena and the links come from zero-filled anonymous memory: pages cost nothing until
         // used (a zero record is `.invalid`, a zero link has generation 0, which never matches).
-        records = BlockCache.zeroed(BlockCache.arenaSize).bindMemory(to: DecodedInstruction.self, capacity: BlockCache.arenaSize)
-        links = BlockCache.zeroed(2 * BlockCache.arenaSize * MemoryLayout<BlockLink>.stride / MemoryLayout<DecodedInstruction>.stride + 1)
-            .bindMemory(to: BlockLink.self, capacity: 2 * BlockCache.arenaSize)
+        records = BlockCache.zeroed(bytes: BlockCache.recordBytes).bindMemory(to: DecodedInstruction.self, capacity: BlockCache.arenaSize)
+        links = BlockCache.zeroed(bytes: BlockCache.linkBytes).bindMemory(to: BlockLink.self, capacity: 2 * BlockCache.arenaSize)
     }
 
     deinit {
         table.deallocate()
-        munmap(records, BlockCache.arenaSize * MemoryLayout<DecodedInstruction>.stride)
-        munmap(links, 2 * BlockCache.arenaSize * MemoryLayout<BlockLink>.stride)
+        munmap(records, BlockCache.recordBytes)
+        munmap(links, BlockCache.linkBytes)
     }
 
-    /// Zero-filled anonymous memory for `count` decoded-instruction records.
-    static func zeroed(_ count: Int) -> UnsafeMutableRawPointer {
-        let bytes = count * MemoryLayout<DecodedInstruction>.stride
+    static let recordBytes = arenaSize * MemoryLayout<DecodedInstruction>.stride
+    static let linkBytes = 2 * arenaSize * MemoryLayout<BlockLink>.stride
+
+    /// Zero-filled anonymous memory. Failing to get it (a few MiB of address space at start-up) is
+    /// a host problem, not a guest fault: emu reports it and exits with its internal-error status.
+    static func zeroed(bytes: Int) -> UnsafeMutableRawPointer {
         guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), p != MAP_FAILED else {
-            fatalError("emu: cannot map \(bytes) bytes for the decoded-block cache")
+            fputs("emu: cannot map \(bytes) bytes for the decoded-block cache\n", stderr)
+            exit(70)
         }
         return p
     }
