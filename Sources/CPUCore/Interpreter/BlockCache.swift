@@ -61,7 +61,8 @@ final class BlockCache {
     /// a host problem, not a guest fault: emu reports it and exits with its internal-error status.
     static func zeroed(bytes: Int) -> UnsafeMutableRawPointer {
         guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), p != MAP_FAILED else {
-            fputs("emu: cannot map \(bytes) bytes for the decoded-block cache\n", stderr)
+            let message = "emu: cannot map \(bytes) bytes for the decoded-block cache\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
             exit(70)
         }
         return p
