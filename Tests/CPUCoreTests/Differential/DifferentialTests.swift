@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Differential tests of the integer instruction set against the host CPU (DESIGN.md §7): every
-// form runs `Differential.casesPerForm` random cases natively and in emu; any difference in
-// exception, RIP, GPRs, SDM-defined flags or the data page fails the form.
+// Differential tests of the instruction set against the host CPU (DESIGN.md §7): every form runs
+// `Differential.casesPerForm` random cases natively and in emu; any difference in exception, RIP,
+// GPRs, SDM-defined flags, the data page or the x87/MMX/SSE state fails the form.
 import Testing
 
 @Suite(.serialized) struct DifferentialTests {
