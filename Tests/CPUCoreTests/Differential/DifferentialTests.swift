@@ -8,6 +8,8 @@ import Testing
     static let allForms = Forms.alu + Forms.test + Forms.unary + Forms.mulDiv + Forms.shifts + Forms.doubleShifts
         + Forms.bitTests + Forms.bitScans + Forms.byteSwaps + Forms.moves + Forms.extensions + Forms.loadEffectiveAddress
         + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc + Forms.sequences + Forms.decoding
+        + Forms.sseMoves + Forms.sseArithmetic + Forms.sseCompares + Forms.sseConversions + Forms.sseShuffles
+        + Forms.packedInteger + Forms.sseState
 
     /// The harness itself: a known snippet gives the known answer on both sides.
     @Test func harnessAgreesOnAKnownAnswer() throws {
@@ -48,4 +50,13 @@ import Testing
     @Test(arguments: Forms.misc) func flagsAndMisc(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.sequences) func sequences(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.decoding) func decoding(_ form: Form) throws { try Differential.check(form) }
+
+    @Test(arguments: Forms.sseMoves) func sseDataTransfer(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseArithmetic + Forms.sseCompares) func sseArithmeticLogicCompare(_ form: Form) throws {
+        try Differential.check(form)
+    }
+    @Test(arguments: Forms.sseConversions) func sseConversions(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseShuffles) func sseShuffleUnpack(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.packedInteger) func packedInteger(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseState) func simdStateManagement(_ form: Form) throws { try Differential.check(form) }
 }
