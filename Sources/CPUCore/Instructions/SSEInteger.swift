@@ -187,7 +187,16 @@ extension CPU {
             setMM(i.pointee.r, PackedInt.shift(op, a, i.pointee.imm))
             return true
         }
-        guard let b = sourceMM(i) else { return false }
+        // PUNPCKLBW/WD/DQ mm, mm/m32 (SDM Vol. 2B "PUNPCKLBW…"): the memory form reads only the
+        // low 32 bits, so a source whose upper half lies in an unmapped page does not fault.
+        let b: UInt64
+        if i.pointee.hasMemory && (op == .punpcklbw || op == .punpcklwd || op == .punpckldq) {
+            guard let v: UInt32 = load(ea(i)) else { memFault(i); return false }
+            b = UInt64(v)
+        } else {
+            guard let v = sourceMM(i) else { return false }
+            b = v
+        }
         setMM(i.pointee.r, PackedInt.apply64(op, a, b))
         return true
     }

@@ -87,8 +87,14 @@ extension CPU {
 
     /// FST/FSTP m32fp and m64fp: rounded per FCW.RC (not PC). Flags are committed only once the
     /// store has succeeded, so a page fault leaves the FPU untouched.
+    ///
+    /// Every x87 store checks its destination first: an inaccessible one faults (#PF, #GP) even
+    /// when an unmasked exception means nothing would be written. The unmasked exception itself
+    /// is only reported by the next waiting instruction (SDM Vol. 1 §8.6), so it cannot pre-empt
+    /// the store's own memory fault.
     func fstReal(_ i: Inst, _ size: Int) -> Bool {
         let a = ea(i)
+        guard x87Probe(i, a, size, write: true) else { return false }
         let saved = x87.fsw
         x87ClearC1()
         var bits: UInt64 = size == 4 ? 0xFFC0_0000 : 0xFFF8_0000_0000_0000
@@ -112,6 +118,7 @@ extension CPU {
     /// FSTP m80fp: a bit copy; only an empty ST(0) can fault.
     func fstpExtended(_ i: Inst) -> Bool {
         let a = ea(i)
+        guard x87Probe(i, a, 10, write: true) else { return false }
         let saved = x87.fsw
         x87ClearC1()
         var v = Ext80.indefinite
@@ -151,6 +158,7 @@ extension CPU {
         }
         let truncate = op == .fisttM16 || op == .fisttM32 || op == .fisttM64
         let a = ea(i)
+        guard x87Probe(i, a, bits / 8, write: true) else { return false }
         let saved = x87.fsw
         x87ClearC1()
         var v = Int64.min >> Int64(64 - bits)
@@ -179,6 +187,7 @@ extension CPU {
     /// FBSTP m80bcd.
     func fbstp(_ i: Inst) -> Bool {
         let a = ea(i)
+        guard x87Probe(i, a, 10, write: true) else { return false }
         let saved = x87.fsw
         x87ClearC1()
         var v = Ext80(sig: 0xC000_0000_0000_0000, se: 0xFFFF)

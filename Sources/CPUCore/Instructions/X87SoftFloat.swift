@@ -265,8 +265,9 @@ struct SoftFloat80 {
             if sa && !sb { return b.isNaN ? qb : qa }
             if sb && !sa { return a.isNaN ? qa : qb }
         }
-        let ma = a.se & 0x7FFF, mb = b.se & 0x7FFF
-        if ma != mb { return ma < mb ? qb : qa }
+        // A non-NaN operand never wins, infinities included (their exponent is a NaN's).
+        if !a.isNaN { return qb }
+        if !b.isNaN { return qa }
         // Compared quiet, as a memory operand arrives already quieted by its conversion.
         if qa.sig != qb.sig { return qa.sig < qb.sig ? qb : qa }
         return a.se < b.se ? qa : qb

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Builds one differential test case: a random input state (biased GPRs, random status flags with
-// DF = 0, a random data page), the snippet's bytes, and what to compare afterwards (the flags the
-// SDM defines for the instruction, registers or bytes whose result the SDM leaves undefined).
+// DF = 0, a random data page, random x87/SSE state from CaseBuilder+FPU.swift), the snippet's
+// bytes, and what to compare afterwards (the flags the SDM defines for the instruction, registers
+// or bytes whose result the SDM leaves undefined).
 
 final class CaseBuilder {
     var rng: CaseRandom
@@ -12,6 +13,11 @@ final class CaseBuilder {
     var regIgnore = [UInt64](repeating: 0, count: 16)
     /// Data-page bytes not compared.
     var memIgnore: [Range<Int>] = []
+    /// Bits of the FXSAVE image compared (besides `Comparison.fxMasked`, never compared).
+    var fxMask = [UInt8](repeating: 0xFF, count: 512)
+    /// Per XMM register, the 32-bit lanes holding an RCP/RSQRT approximation (bit k = lane k):
+    /// compared within the SDM's error bound (`Comparison.approximatelyEqual`).
+    var approximateLanes = [UInt8](repeating: 0, count: 16)
     /// Extra lines for a mismatch report.
     var notes: [String] = []
     /// Registers whose value the case depends on (memory bases, counts…): not picked for addressing.
@@ -34,6 +40,8 @@ final class CaseBuilder {
             let v = rng.chance(20) ? rng.value(bits: rng.pick([8, 16, 32, 64])) : rng.next()
             for k in 0..<8 { state.mem[i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
         }
+        var fpuRNG = CaseRandom(seed: seed ^ 0xF0F0_5EED_F0F0_5EED)
+        CaseBuilder.randomFPU(&state, &fpuRNG)
     }
 
     var code: [UInt8] { state.code }

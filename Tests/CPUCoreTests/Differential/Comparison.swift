@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Compares the native and emu end states of one case (exception, RIP, GPRs, defined flags, data
-// page) and renders the first mismatch of a form readably: bytes, disassembly, input, both results.
+// page, x87/SSE state: Comparison+FPU.swift) and renders the first mismatch of a form readably:
+// bytes, disassembly, input, both results.
 import Foundation
 
 enum Comparison {
@@ -30,7 +31,7 @@ enum Comparison {
             let shown = memDiffs.prefix(12).map { "+0x\(hex(UInt64($0))): in \(hex(UInt64(b.state.mem[$0]), 2)) native \(hex(UInt64(n.mem[$0]), 2)) emu \(hex(UInt64(e.mem[$0]), 2))" }
             d.append("data page: \(memDiffs.count) bytes differ: " + shown.joined(separator: "; "))
         }
-        return d
+        return d + fpuDifferences(native: n, emu: e, case: b)
     }
 
     static func report(form: String, index: Int, seed: UInt64, builder b: CaseBuilder,
@@ -47,11 +48,14 @@ enum Comparison {
             }.joined(separator: " ") + "\n"
         }
         out += "     rflags=0x\(hex(s.rflags)) [\(flagNames(s.rflags & 0xCD5))]\n"
+        for line in fpuInput(s) { out += "     \(line)\n" }
         for note in b.notes { out += "     \(note)\n" }
         out += "   compared flags: [\(flagNames(b.flagMask & 0xCD5))]"
         if b.regIgnore.contains(where: { $0 != 0 }) {
             out += "; ignored: " + (0..<16).filter { b.regIgnore[$0] != 0 }.map { "\(regNames[$0])&0x\(hex(b.regIgnore[$0]))" }.joined(separator: " ")
         }
+        let fswIgnored = ~(UInt16(b.fxMask[2]) | UInt16(b.fxMask[3]) << 8)
+        if fswIgnored != 0 { out += "; fsw bits not compared: 0x\(hex(UInt64(fswIgnored), 4))" }
         out += "\n   native: exception \(exceptionName(native.exception)), rip +0x\(hex(native.rip))\n"
         out += "   emu:    exception \(exceptionName(emu.exception)), rip +0x\(hex(emu.rip))\n"
         for line in diffs { out += "   ≠ \(line)\n" }

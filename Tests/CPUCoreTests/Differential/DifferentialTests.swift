@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Differential tests of the integer instruction set against the host CPU (DESIGN.md §7): every
-// form runs `Differential.casesPerForm` random cases natively and in emu; any difference in
-// exception, RIP, GPRs, SDM-defined flags or the data page fails the form.
+// Differential tests of the instruction set against the host CPU (DESIGN.md §7): every form runs
+// `Differential.casesPerForm` random cases natively and in emu; any difference in exception, RIP,
+// GPRs, SDM-defined flags, the data page or the x87/MMX/SSE state fails the form.
 import Testing
 
 @Suite(.serialized) struct DifferentialTests {
     static let allForms = Forms.alu + Forms.test + Forms.unary + Forms.mulDiv + Forms.shifts + Forms.doubleShifts
         + Forms.bitTests + Forms.bitScans + Forms.byteSwaps + Forms.moves + Forms.extensions + Forms.loadEffectiveAddress
         + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc + Forms.sequences + Forms.decoding
+        + Forms.sseMoves + Forms.sseArithmetic + Forms.sseCompares + Forms.sseConversions + Forms.sseShuffles
+        + Forms.packedInteger + Forms.sseState + Forms.x87Transfer + Forms.x87Arithmetic + Forms.x87Transcendental
+        + Forms.x87Compares + Forms.x87Control
 
     /// The harness itself: a known snippet gives the known answer on both sides.
     @Test func harnessAgreesOnAKnownAnswer() throws {
@@ -48,4 +51,19 @@ import Testing
     @Test(arguments: Forms.misc) func flagsAndMisc(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.sequences) func sequences(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.decoding) func decoding(_ form: Form) throws { try Differential.check(form) }
+
+    @Test(arguments: Forms.sseMoves) func sseDataTransfer(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseArithmetic + Forms.sseCompares) func sseArithmeticLogicCompare(_ form: Form) throws {
+        try Differential.check(form)
+    }
+    @Test(arguments: Forms.sseConversions) func sseConversions(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseShuffles) func sseShuffleUnpack(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.packedInteger) func packedInteger(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.sseState) func simdStateManagement(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.x87Transfer) func x87DataTransfer(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.x87Arithmetic + Forms.x87Transcendental) func x87Arithmetic(_ form: Form) throws {
+        try Differential.check(form)
+    }
+    @Test(arguments: Forms.x87Compares) func x87Compare(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.x87Control) func x87Control(_ form: Form) throws { try Differential.check(form) }
 }

@@ -3,6 +3,7 @@
 // address space (Tests/Native/README.md): the data page at 0x10000000 (RW, NX) and the code page
 // at 0x20000000, both 4 KiB pages with nothing mapped around them, so guard-page accesses fault
 // (#PF) in both. Exceptions come back as exits (hosted mode); a HLT after the snippet marks its end.
+// The x87/SSE state goes in and out as an FXSAVE64 image (HarnessMachine+FPU.swift).
 @testable import CPUCore
 import MMU
 
@@ -28,6 +29,10 @@ final class HarnessMachine {
         ram.write(0x4000, HarnessMachine.dataFrame | user | nx)         // data page: RW, NX
         ram.write(0x5000, HarnessMachine.codeFrame | user)              // code page: RWX
         cpu.enterLongMode(cr3: 0x1000, gdt: DescriptorTableRegister(), codeSelector: 0x33, dataSelector: 0x2B, cpl: 3)
+        // Linux starts 64-bit processes with DS = ES = 0 (only SS holds __USER_DS), as the snippet
+        // sees them natively: MOV r, Sreg and the FDS field of FNSTENV/FNSAVE show it.
+        cpu.segs[Segment.ds.rawValue].selector = 0
+        cpu.segs[Segment.es.rawValue].selector = 0
         cpu.hostedKernel = true
     }
 
@@ -45,12 +50,14 @@ final class HarnessMachine {
         cpu.rip = SnippetState.codeAddress
         // As the runner's prologue: only CF PF AF ZF SF DF OF from the input, IF and bit 1 set.
         cpu.rflags = (input.rflags & 0xCD5) | 0x202
+        loadFPU(input)
         let exit = cpu.run(budget: budget)
 
         var out = input
         for i in 0..<16 { out.gpr[i] = cpu.regs[i] }
         out.rflags = cpu.rflags
         out.rip = cpu.rip &- SnippetState.codeAddress
+        storeFPU(&out)
         out.mem = Array(UnsafeRawBufferPointer(start: ram.pointer(HarnessMachine.dataFrame)!, count: SnippetState.pageSize))
         switch exit {
         case .exception(let e):
