@@ -41,7 +41,7 @@ C_SM        equ 0x50            ; A, B: the SM being revoked
 VA_A        equ 0x20000000      ; the page in A
 VA_B        equ 0x30000000      ; the page in B
 MAGIC       equ 0x0123456789ABCDEF
-FAULT_MARK  equ 0xFA17FA17
+FAULT_MARK  equ 0x0FA17FA1
 PF_MTD      equ MTD_QUAL | MTD_RIP_LEN | MTD_GPR_ACDB | MTD_GPR_R8_R15
 
 ; GIVE pd, root_sel, dst_sel, perm

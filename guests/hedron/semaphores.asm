@@ -20,8 +20,8 @@ T_H0        equ 0x110
 T_H1        equ 0x112
 T_H2        equ 0x114
 T_H3        equ 0x116
-SHORT       equ 100000          ; TSC ticks
-LONG        equ 1000000000
+T_SHORT       equ 100000          ; TSC ticks
+T_LONG        equ 1000000000
 
 ; HELPER ec_sel, block: a root thread (EC ec_sel, SC ec_sel+1, priority 1) running `helper`
 %macro HELPER 2
@@ -54,7 +54,7 @@ test_main:
     EXPECT_STATUS rdi, SUCCESS, "down on count 1 -> SUCCESS at once"
     HELPER T_H0, h0
     RDTSC64 rbx
-    add rbx, SHORT
+    add rbx, T_SHORT
     HC_SM_DOWN T_S1, 0, rbx
     mov r12, rdi
     RDTSC64 r13
@@ -64,7 +64,7 @@ test_main:
     HC_SM_UP T_S1
     EXPECT_STATUS rdi, SUCCESS, "up without a waiter -> SUCCESS"
     RDTSC64 rbx
-    add rbx, SHORT
+    add rbx, T_SHORT
     HC_SM_DOWN T_S1, 0, rbx
     EXPECT_STATUS rdi, SUCCESS, "timed down after that up -> SUCCESS (the counter was 1)"
 
@@ -72,7 +72,7 @@ test_main:
     HC_SM_DOWN T_S5, SM_ZERO
     EXPECT_STATUS rdi, SUCCESS, "zero-counter down on count 5 -> SUCCESS"
     RDTSC64 rbx
-    add rbx, SHORT
+    add rbx, T_SHORT
     HC_SM_DOWN T_S5, 0, rbx
     EXPECT_STATUS rdi, COM_TIM, "the next timed down times out: the counter went 5 -> 0"
 
@@ -96,7 +96,7 @@ test_main:
     or rbx, rdi
     EXPECT_STATUS rbx, SUCCESS, "three downs after three ups -> SUCCESS"
     RDTSC64 rbx
-    add rbx, SHORT
+    add rbx, T_SHORT
     HC_SM_DOWN T_S0, 0, rbx
     EXPECT_STATUS rdi, COM_TIM, "the fourth (timed) down -> COM_TIM"
 
@@ -113,7 +113,7 @@ test_main:
     ; ---- a timed down that is satisfied before its deadline
     HELPER T_H2, h2
     RDTSC64 rbx
-    mov rax, LONG
+    mov rax, T_LONG
     add rbx, rax
     HC_SM_DOWN T_S0, 0, rbx
     mov r12, rdi
@@ -128,7 +128,7 @@ test_main:
     EXPECT_STATUS rdi, SUCCESS, "zero-counter down on 0 blocks until an up -> SUCCESS"
     EXPECT qword [h3], 1, "... the helper upped it"
     RDTSC64 rbx
-    add rbx, SHORT
+    add rbx, T_SHORT
     HC_SM_DOWN T_S0, 0, rbx
     EXPECT_STATUS rdi, COM_TIM, "an up that released a waiter left the counter at 0"
     DONE
