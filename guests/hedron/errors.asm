@@ -120,6 +120,7 @@ test_main:
     add rax, rcx
     test byte [rbx+rax], 1          ; cpu_desc[1].flags bit 0
     jz .one_cpu
+    ALT_BEGIN
     call lib_rstack_alloc
     mov rbx, rax
     call lib_utcb_alloc
@@ -136,11 +137,13 @@ test_main:
     EXPECT_STATUS rdi, BAD_CPU, "call: PT bound to an EC on CPU 1 -> BAD_CPU"
     SKIP 1, "CPU 1 is online: create_ec on it is valid"
     jmp .cpu_done
+    ALT_ELSE
 .one_cpu:
     SKIP 1, "CPU 1 is not online: no PT can live there (checked below)"
     mov rdx, 1
     HC_CREATE_EC T_NEW, SEL_ROOT_PD, rdx, 0, 0
     EXPECT_STATUS rdi, BAD_CPU, "create_ec on CPU 1 (offline) -> BAD_CPU"
+    ALT_END
 .cpu_done:
 
     ; ---- create_pd
@@ -172,11 +175,14 @@ test_main:
     mov rax, [lib_hip]
     test dword [rax+HIP_API_FLG], HIP_FEAT_VMX | HIP_FEAT_SVM
     jz .no_vmx
+    ALT_BEGIN
     SKIP 1, "HIP reports VMX or SVM: a vCPU is valid"
     jmp .vcpu_done
+    ALT_ELSE
 .no_vmx:
     HC_CREATE_EC T_NEW, SEL_ROOT_PD, rbx, 0, 0, EC_VCPU
     EXPECT_STATUS rdi, BAD_FTR, "create_ec: vCPU without VMX/SVM -> BAD_FTR"
+    ALT_END
 .vcpu_done:
     HC_CREATE_EC T_SM, SEL_ROOT_PD, 0, 0, 0
     EXPECT_STATUS rdi, BAD_CAP, "create_ec: destination selector occupied -> BAD_CAP"
