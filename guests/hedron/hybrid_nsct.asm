@@ -169,7 +169,7 @@ he_main:
     syscall
     mov [he_r5], rax
     NSCT_ON
-    HC_SM_UP SEL_DONE                 ; the root preempts us here: store nothing after it
+    HC_SM_UP SEL_DONE                 ; the root may run from here on: store nothing after it
     PARK
 
 section .cdata
