@@ -31,11 +31,13 @@ test_main:
     xor ecx, ecx
     call lib_child_pd
     SETUP "child PD"
-    lea rbx, [srv_recall]
-    HC_CREATE_PT T_RPT, SEL_ROOT_PD, SEL_SRV_EC, R_MTD, rbx
-    STATUS_TO_RAX
-    SETUP "create_pt (recall)"
-    HC_PT_CTRL T_RPT, EV_RECALL
+    mov edi, T_RPT
+    mov esi, SEL_SRV_EC
+    mov edx, R_MTD
+    lea rcx, [srv_recall]
+    mov r8d, EV_RECALL
+    call lib_new_pt
+    SETUP "create_pt + pt_ctrl (recall portal)"
     mov edi, T_C
     mov esi, T_RPT
     mov edx, EV_RECALL
@@ -61,8 +63,10 @@ test_main:
     xor r10d, r10d
     call lib_new_ec
     SETUP "create_ec W"
-    HC_CREATE_SC T_WSC, SEL_ROOT_PD, T_W, QPD(1, 1000)
-    STATUS_TO_RAX
+    mov edi, T_WSC
+    mov esi, T_W
+    mov rdx, QPD(1, 1000)
+    call lib_new_sc
     SETUP "create_sc W"
 
     ; ---- recall of a running EC
