@@ -10,7 +10,7 @@ import Testing
         + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc + Forms.sequences + Forms.decoding
         + Forms.sseMoves + Forms.sseArithmetic + Forms.sseCompares + Forms.sseConversions + Forms.sseShuffles
         + Forms.packedInteger + Forms.sseState + Forms.x87Transfer + Forms.x87Arithmetic + Forms.x87Transcendental
-        + Forms.x87Compares + Forms.x87Control
+        + Forms.x87Compares + Forms.x87Control + Forms.fpuSequences
 
     /// The harness itself: a known snippet gives the known answer on both sides.
     @Test func harnessAgreesOnAKnownAnswer() throws {
@@ -66,4 +66,5 @@ import Testing
     }
     @Test(arguments: Forms.x87Compares) func x87Compare(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.x87Control) func x87Control(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.fpuSequences) func x87MMXSSESequences(_ form: Form) throws { try Differential.check(form) }
 }
