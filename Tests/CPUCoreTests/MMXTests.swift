@@ -98,6 +98,14 @@ enum Reference {
         #expect(m.exec([0x0F, 0xFC, 0x08]) == .halt)                          // paddb mm1, [rax]: m64, any alignment
         #expect(m.cpu.mm(1) == 0x0203_0405_0607_0809)
         #expect(m.exec([0x66, 0x0F, 0xFC, 0x08]) == exceptionGP)               // paddb xmm1, [rax+8]: #GP
+        // PUNPCKLBW/WD/DQ mm, m32 read 4 bytes: the last 4 bytes before an unmapped page do not fault.
+        m.ram.write(0x3000 + 2 * 8, UInt64(0))                                  // unmap 0x400000…0x5FFFFF
+        m.mmu.flushTLB()
+        m[Reg.rax] = 0x40_0000 - 4
+        m.ram.write(0x40_0000 - 4, UInt32(0x1312_1110))
+        m.cpu.setMM(1, 0x0706_0504_0302_0100)
+        #expect(m.exec([0x0F, 0x60, 0x08]) == .halt)                          // punpcklbw mm1, [rax]
+        #expect(m.cpu.mm(1) == 0x1303_1202_1101_1000)
     }
 
     @Test func shifts() {

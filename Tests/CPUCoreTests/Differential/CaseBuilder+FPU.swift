@@ -123,26 +123,11 @@ extension CaseBuilder {
         fxMask[3] &= ~UInt8(bits >> 8)
     }
 
-    /// Image bytes not compared (FXSAVE offsets).
-    func ignore(fx range: Range<Int>) { for k in range { fxMask[k] = 0 } }
-
     /// ST(k) is tagged empty in the input.
     func stEmpty(_ k: Int) -> Bool { state.fxsave[4] & (1 << UInt8((x87Top + k) & 7)) == 0 }
 
-    var fcw: UInt16 { UInt16(state.fxsave[0]) | UInt16(state.fxsave[1]) << 8 }
-    var fsw: UInt16 { UInt16(state.fxsave[2]) | UInt16(state.fxsave[3]) << 8 }
-    var x87Top: Int { Int(fsw >> 11) & 7 }
-
-    /// Replaces the x87 header words (the tags stay unless given).
-    func setX87(fcw: UInt16? = nil, fsw: UInt16? = nil, tags: UInt8? = nil) {
-        CaseBuilder.setX87Header(&state, fcw: fcw ?? self.fcw, fsw: fsw ?? self.fsw, tags: tags ?? state.fxsave[4])
-    }
-
-    /// Marks ST(k) in use (true) or empty.
-    func setTag(st k: Int, _ used: Bool) {
-        let bit = UInt8(1) << UInt8((x87Top + k) & 7)
-        state.fxsave[4] = used ? state.fxsave[4] | bit : state.fxsave[4] & ~bit
-    }
+    /// TOP of the input FSW.
+    var x87Top: Int { Int(state.fxsave[3] >> 3) & 7 }
 
     func setST(_ k: Int, _ v: (sig: UInt64, se: UInt16)) { CaseBuilder.setST(&state, k, v) }
 

@@ -9,8 +9,8 @@ import Testing
         + Forms.bitTests + Forms.bitScans + Forms.byteSwaps + Forms.moves + Forms.extensions + Forms.loadEffectiveAddress
         + Forms.exchanges + Forms.conditions + Forms.stack + Forms.strings + Forms.misc + Forms.sequences + Forms.decoding
         + Forms.sseMoves + Forms.sseArithmetic + Forms.sseCompares + Forms.sseConversions + Forms.sseShuffles
-        + Forms.packedInteger + Forms.sseState + Forms.x87Transfer + Forms.x87Arithmetic + Forms.x87Transcendental
-        + Forms.x87Compares + Forms.x87Control
+        + Forms.packedInteger + Forms.simdState + Forms.x87Transfer + Forms.x87Arithmetic + Forms.x87Transcendental
+        + Forms.x87Compares + Forms.x87Control + Forms.fpuSequences
 
     /// The harness itself: a known snippet gives the known answer on both sides.
     @Test func harnessAgreesOnAKnownAnswer() throws {
@@ -59,11 +59,12 @@ import Testing
     @Test(arguments: Forms.sseConversions) func sseConversions(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.sseShuffles) func sseShuffleUnpack(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.packedInteger) func packedInteger(_ form: Form) throws { try Differential.check(form) }
-    @Test(arguments: Forms.sseState) func simdStateManagement(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.simdState) func simdStateManagement(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.x87Transfer) func x87DataTransfer(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.x87Arithmetic + Forms.x87Transcendental) func x87Arithmetic(_ form: Form) throws {
         try Differential.check(form)
     }
     @Test(arguments: Forms.x87Compares) func x87Compare(_ form: Form) throws { try Differential.check(form) }
     @Test(arguments: Forms.x87Control) func x87Control(_ form: Form) throws { try Differential.check(form) }
+    @Test(arguments: Forms.fpuSequences) func x87MMXSSESequences(_ form: Form) throws { try Differential.check(form) }
 }

@@ -5,7 +5,7 @@
 // and images running into a guard page (#PF), and EMMS.
 
 extension Forms {
-    static var sseState: [Form] {
+    static var simdState: [Form] {
         var f: [Form] = []
         f.append(Form("0f ae /2 ldmxcsr m32") { b in
             b.x87State()
