@@ -74,7 +74,8 @@ extension CPU {
         let amask: UInt64 = a32 ? 0xFFFF_FFFF : ~0
         let repeated = pfx & (Prefix.rep | Prefix.repne) != 0
         let step = UInt64(MemoryLayout<T>.size)
-        let delta = rflags & RFlags.df != 0 ? 0 &- step : step
+        // DF is never lazy: `flagBits` always holds it (only the six status flags are computed on demand).
+        let delta = flagBits & RFlags.df != 0 ? 0 &- step : step
         let srcBase = segBase[Int(i.pointee.seg)]
         var n: UInt64 = 0
         func count() -> UInt64 { regs[Reg.rcx] & amask }
