@@ -152,6 +152,9 @@ public struct Decoder {
 
     // MARK: - Entry
 
+    /// The legacy prefix bytes (SDM Vol. 2A §2.1.1), for spotting a REX that is not last.
+    static let legacyPrefixes: Set<UInt8> = [0x66, 0x67, 0xF0, 0xF2, 0xF3, 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65]
+
     /// Decodes the instruction at linear address `rip`.
     public mutating func decode(at rip: UInt64) -> Result<DecodedInstruction, DecodeError> {
         var d = DecodedInstruction()
@@ -174,7 +177,7 @@ public struct Decoder {
                 rex = op
                 // A REX not directly before the opcode is ignored: handled by clearing on the next prefix.
                 let next = peek()
-                if (next >= 0x40 && next <= 0x4F) || [0x66, 0x67, 0xF0, 0xF2, 0xF3, 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65].contains(next) {
+                if (next >= 0x40 && next <= 0x4F) || Decoder.legacyPrefixes.contains(next) {
                     continue
                 }
                 op = byte()

@@ -150,8 +150,15 @@ extension Decoder {
             d.op = op < 0xA2 ? sized(.movRM8, size) : sized(.movMR8, size)
         case 0xA4...0xA7, 0xAA...0xAF:                                              // MOVS CMPS STOS LODS SCAS
             d.osz = op & 1 == 0 ? 1 : osz
-            let kinds: [UInt8: StringOp] = [0xA4: .movs, 0xA6: .cmps, 0xAA: .stos, 0xAC: .lods, 0xAE: .scas]
-            d.aux = kinds[op & 0xFE]!.rawValue
+            let kind: StringOp
+            switch op & 0xFE {
+            case 0xA4: kind = .movs
+            case 0xA6: kind = .cmps
+            case 0xAA: kind = .stos
+            case 0xAC: kind = .lods
+            default: kind = .scas
+            }
+            d.aux = kind.rawValue
             d.seg = seg
             d.op = MicroOp.string
         case 0xA8: d.r = 0; d.osz = 1; d.imm = imm8(); d.op = sized(.testRI8, 1)    // TEST AL, Ib

@@ -80,7 +80,7 @@ extension CPU {
         var n: UInt64 = 0
         func count() -> UInt64 { regs[Reg.rcx] & amask }
         func setCount(_ v: UInt64) { if a32 { regs[Reg.rcx] = v & 0xFFFF_FFFF } else { regs[Reg.rcx] = v } }
-        func adv(_ r: Int) { let v = (regs[r] &+ delta) & amask; regs[r] = a32 ? v : v }
+        func adv(_ r: Int) { let v = (regs[r] &+ delta) & amask; regs[r] = v }
 
         while true {
             if repeated {

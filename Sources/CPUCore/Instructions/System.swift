@@ -17,11 +17,13 @@ public enum MSR {
 }
 
 extension CPU {
+    /// System instructions that raise #GP(0) at CPL > 0 (built once, not per instruction).
+    static let privilegedSystemOps: Set<SystemOp> = [.movFromCR, .movToCR, .movFromDR, .movToDR, .rdmsr, .wrmsr, .lgdt, .lidt,
+                                                    .lldt, .ltr, .lmsw, .clts, .sysret, .sysretl, .swapgs, .invlpg, .wbinvd, .invd]
+
     func executeSystem(_ i: Inst, retired: Int) -> SystemOutcome {
         guard let op = SystemOp(rawValue: i.pointee.aux) else { exception = .ud; return .fault }
-        let privileged: Set<SystemOp> = [.movFromCR, .movToCR, .movFromDR, .movToDR, .rdmsr, .wrmsr, .lgdt, .lidt,
-                                         .lldt, .ltr, .lmsw, .clts, .sysret, .sysretl, .swapgs, .invlpg, .wbinvd, .invd]
-        if privileged.contains(op) && cpl != 0 { exception = .gp(0); return .fault }
+        if CPU.privilegedSystemOps.contains(op) && cpl != 0 { exception = .gp(0); return .fault }
         switch op {
         case .movFromCR:
             let v: UInt64
@@ -36,7 +38,6 @@ extension CPU {
             regs[Int(i.pointee.b)] = v
         case .movToCR:
             guard writeCR(Int(i.pointee.r), regs[Int(i.pointee.b)]) else { return .fault }
-            return .jumped.with { rip = i.pointee.next }
         case .movFromDR, .movToDR:
             var n = Int(i.pointee.r)
             if (n == 4 || n == 5) && cr4 & (1 << 3) == 0 { n += 2 }
@@ -48,7 +49,6 @@ extension CPU {
         case .wrmsr:
             let v = (regs[Reg.rdx] & 0xFFFF_FFFF) << 32 | (regs[Reg.rax] & 0xFFFF_FFFF)
             guard writeMSR(UInt32(truncatingIfNeeded: regs[Reg.rcx]), v, retired: retired) else { exception = .gp(0); return .fault }
-            return .jumped.with { rip = i.pointee.next }
         case .lgdt, .lidt:
             guard i.pointee.hasMemory else { exception = .ud; return .fault }
             let a = ea(i)
@@ -292,9 +292,4 @@ extension CPU {
         if s == .ss { interruptShadow = true }
         return true
     }
-}
-
-extension SystemOutcome {
-    /// Runs `body` and returns self (for outcomes that also set RIP).
-    func with(_ body: () -> Void) -> SystemOutcome { body(); return self }
 }

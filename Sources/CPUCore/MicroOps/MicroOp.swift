@@ -121,7 +121,7 @@ public enum IOOp: UInt16 { case inImm, inDX, outImm, outDX }
 
 /// System instructions (SDM Vol. 3 and the system rows of Vol. 2), executed by Instructions/System.swift.
 /// For MOV CR/DR, `r` holds the control/debug register number and `b` the GPR.
-public enum SystemOp: UInt16 {
+public enum SystemOp: UInt16, Sendable {
     case movFromCR, movToCR, movFromDR, movToDR
     case rdmsr, wrmsr
     case lgdt, lidt, sgdt, sidt, lldt, sldt, ltr, str, lmsw, smsw, clts
