@@ -29,11 +29,11 @@ let package = Package(
         .target(name: "Devices"),
         .target(name: "Machine", dependencies: ["CPUCore", "MMU", "Devices"], swiftSettings: hot),
         // The hosted microhypervisor (docs/hypervisor.md): Machine and what it re-exports, never Personality.
-        .target(name: "Hypervisor", dependencies: ["Machine", "CPUCore", "MMU"]),
+        .target(name: "Hypervisor", dependencies: ["Machine", "CPUCore", "MMU"], swiftSettings: hot),
         .executableTarget(
             name: "emu-cli",
             dependencies: [
-                "Machine", "CPUCore", "MMU", "Devices",
+                "Machine", "CPUCore", "MMU", "Devices", "Hypervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "MMUTests", dependencies: ["MMU"]),

@@ -9,6 +9,12 @@ public struct RunResult: Equatable, Sendable {
     public var status: Int32
     public var report: String?
     public var instructions: UInt64
+
+    public init(status: Int32, report: String?, instructions: UInt64) {
+        self.status = status
+        self.report = report
+        self.instructions = instructions
+    }
 }
 
 extension Machine {
@@ -27,6 +33,7 @@ extension Machine {
                 }
                 budget = min(budget, max - cpu.instret)
             }
+            budget = max(1, min(budget, supervisor.instructionBudget(budget, machine: self)))
             let exit = cpu.run(budget: budget)
             if let status = exitPort.exitStatus, exit == .stopRequested {
                 return RunResult(status: status, report: nil, instructions: cpu.instret)

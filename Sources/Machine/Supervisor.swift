@@ -12,6 +12,13 @@ public enum SupervisorDecision: Equatable, Sendable {
 
 public protocol Supervisor: AnyObject {
     func handle(_ exit: CPUExit, machine: Machine) -> SupervisorDecision
+    /// How many instructions the CPU may run before control must come back (a time slice or a
+    /// timeout ends then); at most `proposed`, the run loop's own slice.
+    func instructionBudget(_ proposed: UInt64, machine: Machine) -> UInt64
+}
+
+extension Supervisor {
+    public func instructionBudget(_ proposed: UInt64, machine: Machine) -> UInt64 { proposed }
 }
 
 /// Bare metal: exceptions are delivered architecturally inside the CPU, so the supervisor sees

@@ -2,13 +2,14 @@
 // `emu` and its subcommands (swift-argument-parser).
 import ArgumentParser
 import Foundation
+import Hypervisor
 import Machine
 
 struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self])
+        subcommands: [Boot.self, Hedron.self])
 }
 
 /// Parses sizes like 1G, 512M, 65536.
@@ -55,6 +56,55 @@ struct Boot: ParsableCommand {
             FileHandle.standardError.write(line.data(using: .utf8)!)
         }
         if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
+        throw ExitCode(r.status)
+    }
+}
+
+struct Hedron: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Boot a roottask on the hosted microhypervisor (Hedron's kernel interface).",
+        discussion: """
+        The roottask is a static ELF64 executable started as Hedron starts its roottask \
+        (docs/hypervisor.md, guests/hedron/README.md); modules follow it in the HIP. The exit \
+        status is the roottask's write to port 0xF4 (as for `emu boot`), 122 when every EC is \
+        blocked for good, and the other statuses of `emu boot`.
+        """)
+
+    @Argument(help: "The roottask: a static ELF64 x86-64 executable.") var roottask: String
+    @Option(name: .customLong("module"), help: "A boot module, FILE or FILE=CMDLINE (repeatable).") var modules: [String] = []
+    @Option(help: "Guest RAM (e.g. 1G, 256M).") var memory: String = "256M"
+    @Option(help: "Serial (COM1) output: stdio, none, or a file path.") var serial: String = "stdio"
+    @Option(help: "File receiving debugcon (port 0xE9) output.") var debugcon: String?
+    @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
+    @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
+    @Flag(help: "Print every hypercall, IPC and kill to stderr.") var traceHypercalls = false
+    @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
+
+    func run() throws {
+        var c = Configuration()
+        guard let mem = parseSize(memory), mem >= 64 << 20 else {
+            throw ValidationError("--memory: '\(memory)' is not a size of at least 64M")
+        }
+        c.memory = mem
+        c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
+        if let d = debugcon { c.debugcon = .file(d) }
+        c.maxInstructions = maxInstructions
+        c.timeout = timeout
+        let files = modules.map { m -> HostedBoot.ModuleFile in
+            let parts = m.split(separator: "=", maxSplits: 1)
+            return HostedBoot.ModuleFile(path: String(parts[0]), commandLine: parts.count > 1 ? String(parts[1]) : "")
+        }
+        let stderr = FileHandle.standardError
+        let start = Date()
+        let r = HostedBoot.run(roottask: roottask, modules: files, configuration: c,
+                               log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
+                               trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil)
+        if stats {
+            let t = Date().timeIntervalSince(start)
+            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
+            stderr.write(line.data(using: .utf8)!)
+        }
+        if let report = r.report { stderr.write((report + "\n").data(using: .utf8)!) }
         throw ExitCode(r.status)
     }
 }

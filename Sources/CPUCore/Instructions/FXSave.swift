@@ -26,32 +26,16 @@ extension CPU {
     // MARK: - FXSAVE FXRSTOR — SDM Vol. 2A "FXSAVE", "FXRSTOR"
 
     /// FXSAVE m512: `osz` 8 is FXSAVE64 (64-bit FIP/FDP), else the 32-bit pointer form with FCS/FDS.
+    /// The range is probed first, so a fault writes nothing.
     func fxsave(_ i: Inst) -> Bool {
         let va = ea(i)
         guard checkAligned16(va) else { return false }
         guard probeWrite(va, length: FXSaveLayout.size) else { memFault(i); return false }
-        let header0 = UInt64(x87.fcw) | UInt64(x87.statusWord) << 16 | UInt64(x87.abridgedTag) << 32
-            | UInt64(x87.fop & 0x7FF) << 48
-        let header1: UInt64, header2: UInt64
-        if i.pointee.osz == 8 {
-            header1 = x87.fip
-            header2 = x87.fdp
-        } else {
-            header1 = x87.fip & 0xFFFF_FFFF | UInt64(x87.fcs) << 32
-            header2 = x87.fdp & 0xFFFF_FFFF | UInt64(x87.fds) << 32
+        var image = [UInt64](repeating: 0, count: FXSaveLayout.written / 8)
+        image.withUnsafeMutableBytes { saveFPUImage(into: $0.baseAddress!, wide: i.pointee.osz == 8) }
+        for (k, q) in image.enumerated() where !store(va &+ UInt64(8 * k), q) {
+            memFault(i); return false   // not reached: the range was probed
         }
-        let header3 = UInt64(sse.mxcsr) | UInt64(SSEState.mxcsrMask) << 32
-        var ok = store(va, header0) && store(va &+ 8, header1) && store(va &+ 16, header2) && store(va &+ 24, header3)
-        for k in 0..<8 where ok {
-            let v = x87.st(k)
-            let slot = va &+ UInt64(FXSaveLayout.st + 16 * k)
-            ok = store(slot, v.sig) && store(slot &+ 8, UInt64(v.se))
-        }
-        for k in 0..<16 where ok {
-            let slot = va &+ UInt64(FXSaveLayout.xmm + 16 * k)
-            ok = store(slot, sse.lo(k)) && store(slot &+ 8, sse.hi(k))
-        }
-        guard ok else { memFault(i); return false }   // not reached: the range was probed
         return true
     }
 
@@ -61,35 +45,11 @@ extension CPU {
     func fxrstor(_ i: Inst) -> Bool {
         let va = ea(i)
         guard checkAligned16(va) else { return false }
-        guard let _: UInt8 = load(va), let _: UInt8 = load(va &+ (FXSaveLayout.size - 1)),
-              let mxcsr: UInt32 = load(va &+ UInt64(FXSaveLayout.mxcsr)) else { memFault(i); return false }
-        guard mxcsr & ~SSEState.mxcsrMask == 0 else { exception = .gp(0); return false }
-        func q(_ off: Int) -> UInt64 { load(va &+ UInt64(off), UInt64.self) ?? 0 }
-        func w(_ off: Int) -> UInt16 { load(va &+ UInt64(off), UInt16.self) ?? 0 }
-
-        x87.statusWord = w(FXSaveLayout.fsw)
-        x87SetControlWord(w(FXSaveLayout.fcw))          // reserved bits fixed, ES and B recomputed
-        x87.fop = w(FXSaveLayout.fop) & 0x7FF
-        if i.pointee.osz == 8 {
-            x87.fip = q(FXSaveLayout.fip)
-            x87.fdp = q(FXSaveLayout.fdp)
-        } else {
-            x87.fip = q(FXSaveLayout.fip) & 0xFFFF_FFFF
-            x87.fcs = w(FXSaveLayout.fcs)
-            x87.fdp = q(FXSaveLayout.fdp) & 0xFFFF_FFFF
-            x87.fds = w(FXSaveLayout.fds)
-        }
-        // ST(i) is relative to the TOP just loaded; the tag is physical (bit r = register Rr).
-        for k in 0..<8 {
-            let slot = FXSaveLayout.st + 16 * k
-            x87.store(physical: x87.physical(k), Ext80(sig: q(slot), se: w(slot + 8)))
-        }
-        x87.setAbridgedTag(load(va &+ UInt64(FXSaveLayout.ftw), UInt8.self) ?? 0)
-        sse.mxcsr = mxcsr
-        for k in 0..<16 {
-            let slot = FXSaveLayout.xmm + 16 * k
-            sse.set(k, lo: q(slot), hi: q(slot + 8))
-        }
+        guard let _: UInt8 = load(va), let _: UInt8 = load(va &+ (FXSaveLayout.size - 1)) else { memFault(i); return false }
+        var words = [UInt64](repeating: 0, count: FXSaveLayout.written / 8)
+        for k in words.indices { words[k] = load(va &+ UInt64(8 * k), UInt64.self) ?? 0 }
+        let ok = words.withUnsafeBytes { restoreFPUImage(from: $0.baseAddress!, wide: i.pointee.osz == 8) }
+        guard ok else { exception = .gp(0); return false }
         return true
     }
 }

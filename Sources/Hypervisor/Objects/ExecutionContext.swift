@@ -18,8 +18,9 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     public static let recallEvent: UInt64 = 31
 
     /// A Swift body for a host EC: called with the EC and the portal ID (what a guest handler
-    /// finds in rdi). It reads its UTCB and ends with `reply`, as a guest handler would.
-    public typealias HostHandler = (_ ec: ExecutionContext, _ portalID: UInt64) -> Void
+    /// finds in rdi). It reads the message from its UTCB, writes the answer there, and says how
+    /// it ends, as a guest handler ends with `reply` (Host/HostEC.swift).
+    public typealias HostHandler = (_ ec: ExecutionContext, _ portalID: UInt64) -> HostReply
 
     /// Where the EC stands (Hedron encodes this in `cont` and the queues it sits in).
     public enum RunState: Equatable {
@@ -59,8 +60,10 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
         case receiveKernel
         /// `recv_user`: a handler called by `call`: copy the untyped words, then sysret.
         case receiveUser
-        /// `sys_call`: restart the `call` (after `reply` with an SM).
+        /// `sys_call`: restart the `call` (after `reply` with an SM, or once a busy handler is free).
         case restartCall
+        /// `send_msg`: send the exception-style message again once a busy handler is free.
+        case resend
         /// `send_msg<ret_user_iret>` to `EXC_STARTUP`: a new global EC's first run.
         case startup
         /// `dead`: never runs again.
@@ -98,6 +101,21 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     /// `ec_ctrl` recall is pending (`HZD_RECALL`): deliver the recall event at the next return
     /// to user mode.
     public var recallPending = false
+    /// The SC bound to this (global) EC by `create_sc`.
+    public internal(set) var sc: SchedulingContext?
+    /// The SC that was running this EC when it blocked: re-enqueued when the EC is released
+    /// (for a local EC, the donated SC of its caller chain).
+    var blockedSC: SchedulingContext?
+    /// ECs whose call or exception message waits until this busy local EC replies (Hedron
+    /// lets them help the handler; emu queues them in order and restarts their IPC).
+    var waitingSenders: [ExecutionContext] = []
+    /// The MTD of the exception-style message this EC sent last (`regs.mtd`).
+    var messageMTD = MTD(rawValue: 0)
+    /// The portal selector of the pending exception-style message (`regs.dst_portal`), for a
+    /// restart after waiting on a busy handler.
+    var messagePortal: UInt64 = 0
+    /// A blocked `sm_ctrl` down waits with this deadline (TSC, 0 = none).
+    var deadline: UInt64 = 0
 
     let kernelMemory: KernelMemory
 

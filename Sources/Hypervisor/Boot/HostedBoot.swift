@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// `emu hedron roottask.elf` as a function tests can call: build the machine, put the hypervisor in
+// ring 0, boot the roottask and run, mapping every outcome to a documented exit status
+// (docs/hypervisor.md; the statuses of docs/boot-protocol.md).
+import Foundation
+import Machine
+
+public enum HostedBoot {
+    /// A module file and its command line, as `--module FILE[=CMDLINE]` gives them.
+    public struct ModuleFile: Sendable {
+        public var path: String
+        public var commandLine: String
+        public init(path: String, commandLine: String = "") { self.path = path; self.commandLine = commandLine }
+    }
+
+    /// Boots `roottask` (a static ELF64 executable) on the hosted hypervisor with `modules`.
+    /// Kills and other hypervisor reports go to `log`. Never traps: bad input is a status.
+    public static func run(roottask: String, modules: [ModuleFile] = [], configuration: Configuration,
+                           log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
+                           prepare: ((Hypervisor) -> Void)? = nil) -> RunResult {
+        guard let data = FileManager.default.contents(atPath: roottask) else {
+            return RunResult(status: ExitStatus.noInput, report: "emu: cannot read \(roottask)", instructions: 0)
+        }
+        var loaded: [BootModule] = []
+        for m in modules {
+            guard let bytes = FileManager.default.contents(atPath: m.path) else {
+                return RunResult(status: ExitStatus.noInput, report: "emu: cannot read module \(m.path)", instructions: 0)
+            }
+            loaded.append(BootModule(bytes: [UInt8](bytes), commandLine: m.commandLine))
+        }
+        let machine: Machine
+        let hv: Hypervisor
+        do {
+            machine = try Machine(configuration: configuration)
+            hv = try Hypervisor(machine: machine)
+        } catch {
+            return RunResult(status: ExitStatus.badInput, report: "emu: cannot build the machine: \(error)", instructions: 0)
+        }
+        hv.log = log
+        hv.trace = trace
+        machine.supervisor = hv
+        prepare?(hv)
+        do {
+            try hv.boot(roottask: BootModule(bytes: [UInt8](data), commandLine: roottask), modules: loaded)
+        } catch {
+            return RunResult(status: ExitStatus.badInput, report: "emu: \(roottask): \(error.message)", instructions: 0)
+        }
+        if case .stop(let status, let report) = hv.start() {
+            return RunResult(status: status, report: report, instructions: 0)
+        }
+        return machine.run()
+    }
+}
