@@ -5,7 +5,7 @@ EMU := .build/release/emu
 DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build guests demo test test-swift test-kernels test-budgets bench fuzz-cpu clean
+.PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-budgets bench fuzz-cpu clean
 
 all: build
 
@@ -21,12 +21,12 @@ build: deps
 	$(SWIFT) build -c release -j $(JOBS)
 
 guests: deps
-	$(MAKE) -C guests kernels bench
+	$(MAKE) -C guests kernels bench hedron hedron-check
 
 demo: build guests
 	$(EMU) boot guests/build/kernels/serial_hello.elf; test $$? = 33
 
-test: build guests test-swift test-kernels test-budgets
+test: build guests test-swift test-kernels test-hedron test-budgets
 
 SHELL := bash
 test-swift:
@@ -41,6 +41,16 @@ test-kernels:
 	  if [ $$st = 33 ]; then pass=$$((pass+1)); echo "ok   $$k"; else fail=$$((fail+1)); echo "FAIL $$k (status $$st)"; fi; \
 	done; \
 	echo "kernels: $$pass passed, $$fail failed"; test $$fail = 0
+
+# The roottask programs against the hosted hypervisor (guests/hedron/README.md): each must PASS
+# (status 33) with no EC killed that the program did not kill on purpose (the kill lines go to stderr).
+test-hedron:
+	@pass=0; fail=0; \
+	for p in guests/build/hedron/*.elf; do \
+	  $(EMU) hedron $$p --serial none --timeout 60 >/dev/null 2>.build/hedron-$$(basename $$p .elf).log; st=$$?; \
+	  if [ $$st = 33 ]; then pass=$$((pass+1)); echo "ok   $$p"; else fail=$$((fail+1)); echo "FAIL $$p (status $$st)"; cat .build/hedron-$$(basename $$p .elf).log; fi; \
+	done; \
+	echo "hedron programs: $$pass passed, $$fail failed"; test $$fail = 0
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per
 # instruction form (make test runs 500); SEED varies the streams. Prints forms that mismatch.
