@@ -22,7 +22,12 @@ public final class Hypervisor: Supervisor {
 
     /// The EC whose registers are in the CPU (`Ec::current` while in user mode); nil while idle
     /// or while a host EC runs.
-    public internal(set) var current: ExecutionContext?
+    public internal(set) var current: ExecutionContext? {
+        didSet { currentRef = current.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `current` without reference counting, for the forwarded-syscall fast path (`current`
+    /// keeps the EC alive).
+    var currentRef: Unmanaged<ExecutionContext>?
     /// The EC whose x87/SSE state is in the CPU (lazy FPU switching, Hedron's `Fpu` owner).
     var fpuOwner: ExecutionContext?
     /// The PD whose page tables and I/O bitmap the CPU uses.
@@ -46,7 +51,9 @@ public final class Hypervisor: Supervisor {
     /// Where kills, deadlocks and other reports go (default: standard error via the caller).
     public var log: (String) -> Void = { _ in }
     /// Every step of a hypercall or IPC as one line (issue 5 turns this into trace events).
-    public var trace: ((String) -> Void)?
+    public var trace: ((String) -> Void)? { didSet { tracing = trace != nil } }
+    /// `trace` is set (one Bool load on the hot path instead of an optional closure).
+    var tracing = false
     /// Counts of what happened, for `--stats` and tests.
     public internal(set) var statistics = Statistics()
 
@@ -74,8 +81,12 @@ public final class Hypervisor: Supervisor {
         accountTime()
         switch exit {
         case .syscall:
-            guard let ec = current else { return internalError("syscall exit with no current EC") }
-            syscallEntry(ec)
+            guard let ref = currentRef else { return internalError("syscall exit with no current EC") }
+            switch ref._withUnsafeGuaranteedRef({ fastForeignSyscall($0) }) {
+            case .finished: return .resume
+            case .resumeNeeded: break
+            case .notTaken: syscallEntry(ref.takeUnretainedValue())
+            }
         case .exception(let e):
             guard let ec = current else { return internalError("exception exit with no current EC") }
             exceptionEntry(ec, e)
@@ -89,7 +100,12 @@ public final class Hypervisor: Supervisor {
         case .stopRequested, .breakpoint:
             return .resume
         }
-        return resumeUser()
+        let decision = resumeUser()
+        // A host EC may have ended the run through the exit port while handling this exit.
+        if case .stop = decision, let status = machine.exitPort.exitStatus {
+            return .stop(status: status, report: nil)
+        }
+        return decision
     }
 
     public func instructionBudget(_ proposed: UInt64, machine: Machine) -> UInt64 {
@@ -113,7 +129,8 @@ public final class Hypervisor: Supervisor {
         .stop(status: ExitStatus.internalError, report: "emu: hypervisor: \(what)")
     }
 
+    @inline(__always)
     func note(_ line: @autoclosure () -> String) {
-        if let trace { trace(line()) }
+        if tracing, let trace { trace(line()) }
     }
 }

@@ -24,6 +24,9 @@ extension Machine {
     public func run() -> RunResult {
         let start = monotonicSeconds()
         defer { flushOutput() }
+        // Read once: the supervisor is fixed for a run (and a load per exit costs reference
+        // counting on the forwarded-syscall path).
+        let supervisor = self.supervisor
         while true {
             var budget = Machine.slice
             if let max = configuration.maxInstructions {

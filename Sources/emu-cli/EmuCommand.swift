@@ -9,7 +9,7 @@ struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self, Hedron.self])
+        subcommands: [Boot.self, Hedron.self, BenchForwarding.self])
 }
 
 /// Parses sizes like 1G, 512M, 65536.
@@ -106,5 +106,24 @@ struct Hedron: ParsableCommand {
         }
         if let report = r.report { stderr.write((report + "\n").data(using: .utf8)!) }
         throw ExitCode(r.status)
+    }
+}
+
+struct BenchForwarding: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-forwarding",
+        abstract: "Measure the forwarded-syscall round trip: a guest loop of no-op foreign syscalls answered by a host EC.")
+
+    @Option(help: "Round trips to make.") var iterations: UInt64 = 1_000_000
+
+    func run() throws {
+        let r = ForwardingBenchmark.run(iterations: iterations)
+        guard r.status == 33, r.forwarded == r.roundTrips + 1 else {
+            FileHandle.standardError.write("emu: forwarding benchmark failed (status \(r.status), \(r.forwarded) forwarded)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.internalError)
+        }
+        let ns = r.roundTrips == 0 ? 0 : r.seconds * 1e9 / Double(r.roundTrips)
+        print(String(format: "forwarding: %llu round trips in %.3f s: %.1f ns per round trip (%llu guest instructions)",
+                     r.roundTrips, r.seconds, ns, r.instructions))
     }
 }

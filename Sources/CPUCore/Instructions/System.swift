@@ -17,13 +17,20 @@ public enum MSR {
 }
 
 extension CPU {
-    /// System instructions that raise #GP(0) at CPL > 0 (built once, not per instruction).
-    static let privilegedSystemOps: Set<SystemOp> = [.movFromCR, .movToCR, .movFromDR, .movToDR, .rdmsr, .wrmsr, .lgdt, .lidt,
-                                                    .lldt, .ltr, .lmsw, .clts, .sysret, .sysretl, .swapgs, .invlpg, .wbinvd, .invd]
+    /// System instructions that raise #GP(0) at CPL > 0 (a switch, not a hashed set: SYSCALL takes
+    /// this path on every forwarded system call).
+    @inline(__always)
+    static func isPrivileged(_ op: SystemOp) -> Bool {
+        switch op {
+        case .movFromCR, .movToCR, .movFromDR, .movToDR, .rdmsr, .wrmsr, .lgdt, .lidt,
+             .lldt, .ltr, .lmsw, .clts, .sysret, .sysretl, .swapgs, .invlpg, .wbinvd, .invd: true
+        default: false
+        }
+    }
 
     func executeSystem(_ i: Inst, retired: Int) -> SystemOutcome {
         guard let op = SystemOp(rawValue: i.pointee.aux) else { exception = .ud; return .fault }
-        if CPU.privilegedSystemOps.contains(op) && cpl != 0 { exception = .gp(0); return .fault }
+        if cpl != 0 && CPU.isPrivileged(op) { exception = .gp(0); return .fault }
         switch op {
         case .movFromCR:
             let v: UInt64

@@ -12,7 +12,12 @@ extension CPU {
     public func run(budget: UInt64) -> CPUExit {
         let limit = instret &+ budget
         var skipBreakpoint = true
-        var previous = -1   // first record of the block just run, while its successor can be linked
+        // First record of the block just run, while its successor can be linked. After an exit
+        // (a hosted syscall, the end of a budget) the block that ended the last run is still the
+        // predecessor if nothing was flushed since: the supervisor's resume then costs a link
+        // check instead of a table lookup (the forwarded-syscall round trip, issue 3).
+        var previous = resumeGeneration == blocks.generation &+ mmu.generation ? resumeBlock : -1
+        resumeBlock = -1
         var stalled: UInt64 = 0   // REP iterations done by instructions that have not retired yet
         while true {
             if _slowPath(attention) {
@@ -26,8 +31,12 @@ extension CPU {
                 if interruptShadow { interruptShadow = false }
             }
             skipBreakpoint = false
-            if instret &+ stalled >= limit { return .budgetExhausted }
             let generation = blocks.generation &+ mmu.generation
+            if instret &+ stalled >= limit {
+                resumeBlock = previous
+                resumeGeneration = generation
+                return .budgetExhausted
+            }
             let b: BlockEntry
             if previous >= 0, let linked = blocks.successor(of: previous, rip: rip, generation: generation) {
                 b = linked
@@ -62,6 +71,8 @@ extension CPU {
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
             case .exit:
+                resumeBlock = last
+                resumeGeneration = blocks.generation &+ mmu.generation
                 return pendingExit
             }
         }

@@ -79,6 +79,10 @@ public final class CPU {
     }
 
     let blocks: BlockCache
+    /// The block whose run ended the last `run` (an exit or the budget), and the cache
+    /// generation it belongs to: the next `run` starts by following its successor link.
+    var resumeBlock = -1
+    var resumeGeneration: UInt64 = 0
     /// An exception raised while delivering another (double-fault logic, SDM Vol. 3A §6.15 Table 6-5).
     var deliveringVector: UInt8? = nil
     /// The exception an instruction raised; valid when its handler returned false.

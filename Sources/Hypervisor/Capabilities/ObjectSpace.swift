@@ -21,6 +21,9 @@ public final class ObjectSpace {
     var leaves: [Leaf?] = []
     /// Number of non-null capabilities.
     public private(set) var count = 0
+    /// Changes with every `replace` (insertions and removals too): a lookup remembered together
+    /// with the version is still right while the version is the same.
+    public private(set) var version: UInt64 = 0
 
     public init() {}
 
@@ -47,6 +50,7 @@ public final class ObjectSpace {
     @discardableResult
     public func replace(_ selector: UInt64, with capability: Capability) -> Capability {
         guard selector < ObjectSpace.selectorCount else { return .null }
+        version &+= 1
         let leafIndex = Int(selector >> ObjectSpace.leafBits)
         let slot = Int(selector & UInt64(ObjectSpace.leafSize - 1))
         if leafIndex >= leaves.count {

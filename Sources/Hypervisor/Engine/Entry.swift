@@ -10,7 +10,7 @@ extension Hypervisor {
     /// native return forces RFLAGS. The iret frame is pointed at the return (as
     /// `redirect_to_iret` does), so a foreign syscall resumes after the `syscall`.
     func syscallEntry(_ ec: ExecutionContext) {
-        saveUserState(ec)
+        saveUserState(ec, rflags: cpu.regs[Reg.r11])
         ec.state.r11 = ec.state.rsp
         ec.state.rip = ec.state.rcx
         ec.continuation = .sysret

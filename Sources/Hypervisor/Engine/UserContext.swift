@@ -8,13 +8,18 @@ import CPUCore
 extension Hypervisor {
     /// Copies the CPU's user registers into `ec.state` (`SAVE_GPR` plus the iret frame).
     func saveUserState(_ ec: ExecutionContext) {
+        saveUserState(ec, rflags: cpu.rflags)
+    }
+
+    /// The same with RFLAGS given (after SYSCALL the CPU has already put them in R11).
+    func saveUserState(_ ec: ExecutionContext, rflags: UInt64) {
         let r = cpu.regs
         ec.state.rax = r[0]; ec.state.rcx = r[1]; ec.state.rdx = r[2]; ec.state.rbx = r[3]
         ec.state.rsp = r[4]; ec.state.rbp = r[5]; ec.state.rsi = r[6]; ec.state.rdi = r[7]
         ec.state.r8 = r[8]; ec.state.r9 = r[9]; ec.state.r10 = r[10]; ec.state.r11 = r[11]
         ec.state.r12 = r[12]; ec.state.r13 = r[13]; ec.state.r14 = r[14]; ec.state.r15 = r[15]
         ec.state.rip = cpu.rip
-        ec.state.rflags = cpu.rflags
+        ec.state.rflags = rflags
         ec.state.fsBase = cpu.segs[Segment.fs.rawValue].base
         ec.state.gsBase = cpu.segs[Segment.gs.rawValue].base
     }
@@ -26,23 +31,23 @@ extension Hypervisor {
         switchAddressSpace(to: ec.pd)
         switchFPU(to: ec)
         let r = cpu.regs
-        let s = ec.state
-        r[0] = s.rax; r[1] = s.rcx; r[2] = s.rdx; r[3] = s.rbx
-        r[5] = s.rbp; r[6] = s.rsi; r[7] = s.rdi
-        r[8] = s.r8; r[9] = s.r9; r[10] = s.r10
-        r[12] = s.r12; r[13] = s.r13; r[14] = s.r14; r[15] = s.r15
+        // Field by field from `ec.state` (copying the struct would retain its FPU image).
+        r[0] = ec.state.rax; r[1] = ec.state.rcx; r[2] = ec.state.rdx; r[3] = ec.state.rbx
+        r[5] = ec.state.rbp; r[6] = ec.state.rsi; r[7] = ec.state.rdi
+        r[8] = ec.state.r8; r[9] = ec.state.r9; r[10] = ec.state.r10
+        r[12] = ec.state.r12; r[13] = ec.state.r13; r[14] = ec.state.r14; r[15] = ec.state.r15
         if ec.continuation == .iret {
-            r[4] = s.rsp; r[11] = s.r11
-            cpu.rip = s.rip
-            cpu.rflags = s.rflags
+            r[4] = ec.state.rsp; r[11] = ec.state.r11
+            cpu.rip = ec.state.rip
+            cpu.rflags = ec.state.rflags
         } else {
             // `ret_user_sysexit`: `mov %r11, %rsp; mov $0x200, %r11; sysretq` (RFLAGS := R11 | 2).
-            r[4] = s.r11; r[11] = 0x200
-            cpu.rip = s.rcx
+            r[4] = ec.state.r11; r[11] = 0x200
+            cpu.rip = ec.state.rcx
             cpu.rflags = 0x202
         }
-        if cpu.segs[Segment.fs.rawValue].base != s.fsBase { cpu.setSegmentBase(.fs, s.fsBase) }
-        if cpu.segs[Segment.gs.rawValue].base != s.gsBase { cpu.setSegmentBase(.gs, s.gsBase) }
+        if cpu.segs[Segment.fs.rawValue].base != ec.state.fsBase { cpu.setSegmentBase(.fs, ec.state.fsBase) }
+        if cpu.segs[Segment.gs.rawValue].base != ec.state.gsBase { cpu.setSegmentBase(.gs, ec.state.gsBase) }
         if current !== ec { statistics.contextSwitches += 1 }
         current = ec
     }

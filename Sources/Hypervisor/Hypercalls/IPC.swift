@@ -20,7 +20,7 @@ extension Hypervisor {
         guard handler.cpu == ec.cpu else { kill(ec, reason: "PT wrong CPU"); return }
         ec.continuation = .iret
         ec.messageMTD = pt.mtd
-        guard handler.runState == .waitingForCall else {
+        guard handler.isWaitingForCall else {
             ec.messagePortal = selector
             waitForHandler(ec, handler, restart: .resend)
             return
@@ -29,7 +29,8 @@ extension Hypervisor {
         handler.caller = ec
         ec.runState = .waitingForReply
         // `recv_kern`: the MTD-selected registers into the handler's UTCB.
-        if handler.utcb.loadExc(from: ec.state, mtd: pt.mtd) { transferFPU(ec, handler) }
+        // A host EC has no x87/SSE state: MTD FPU lends nothing to it.
+        if handler.utcb.loadExc(from: ec.state, mtd: pt.mtd), !handler.isHost { transferFPU(ec, handler) }
         note("ipc: message to portal 0x\(String(selector, radix: 16)) id=0x\(String(pt.id, radix: 16)) mtd=0x\(String(pt.mtd.rawValue, radix: 16))")
         enter(handler, through: pt)
     }
@@ -45,7 +46,7 @@ extension Hypervisor {
         guard let pt = ec.pd.objects[a.portal].validate(Portal.self) else { finish(ec, .badCapability); return }
         let handler = pt.ec
         guard handler.cpu == ec.cpu else { finish(ec, .badCPU); return }
-        guard handler.runState == .waitingForCall else {
+        guard handler.isWaitingForCall else {
             if a.nonBlocking { finish(ec, .timeout); return }
             waitForHandler(ec, handler, restart: .restartCall)
             return
@@ -103,7 +104,7 @@ extension Hypervisor {
             } else if caller.continuation == .iret {
                 fpu = handler.utcb.saveExc(into: &caller.state)
             }
-            if fpu { transferFPU(handler, caller) }
+            if fpu && !handler.isHost { transferFPU(handler, caller) }
         }
         reply(handler, semaphore: sm)
     }
@@ -117,9 +118,11 @@ extension Hypervisor {
             return
         }
         handler.runState = .waitingForCall
-        let waiting = handler.waitingSenders
-        handler.waitingSenders = []
-        for w in waiting { release(w) }
+        if !handler.waitingSenders.isEmpty {
+            let waiting = handler.waitingSenders
+            handler.waitingSenders = []
+            for w in waiting { release(w) }
+        }
         guard let caller = handler.caller else { return }
         handler.caller = nil
         caller.partner = nil

@@ -94,10 +94,12 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     public var hostHandler: HostHandler?
     public var runState: RunState
     public var continuation: Continuation
-    /// The EC to reply to (`rcap`): set while this EC handles a call.
-    public weak var caller: ExecutionContext?
+    /// The EC to reply to (`rcap`): set while this EC handles a call. Strong, as the pair is
+    /// cleared on every reply and kill (weak references cost a side table per EC and two
+    /// atomic operations per access on the forwarding path).
+    public internal(set) var caller: ExecutionContext?
     /// The EC this one called and waits on (`partner`).
-    public weak var partner: ExecutionContext?
+    public internal(set) var partner: ExecutionContext?
     /// `ec_ctrl` recall is pending (`HZD_RECALL`): deliver the recall event at the next return
     /// to user mode.
     public var recallPending = false
@@ -116,6 +118,10 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     var messagePortal: UInt64 = 0
     /// A blocked `sm_ctrl` down waits with this deadline (TSC, 0 = none).
     var deadline: UInt64 = 0
+    /// The foreign-syscall portal as last looked up, valid while the PD's object space has
+    /// `foreignPortalVersion` (the object space holds it meanwhile, so no reference is counted).
+    var foreignPortal: Unmanaged<Portal>?
+    var foreignPortalVersion: UInt64 = .max
 
     let kernelMemory: KernelMemory
 
@@ -163,6 +169,11 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
         // `Ec::pre_free`: the UTCB mapping goes before the page.
         if utcbAddress != 0 { userPagePD.memory?.unmap(page: utcbAddress >> 12) }
         kernelMemory.free(utcb.address)
+    }
+
+    /// True while a local EC waits for its next call (idle behind its portals).
+    @inline(__always) public var isWaitingForCall: Bool {
+        if case .waitingForCall = runState { true } else { false }
     }
 
     /// True for a host EC.

@@ -2,6 +2,36 @@
 // Exception-style transfer between an EC's saved state and a UTCB: one block per MTD group.
 // Hedron: src/utcb.cpp (`Utcb::load_exc`, `Utcb::save_exc`, with the fork's FS_GS block).
 
+/// The registers `load_exc`/`save_exc` move: an EC's saved `UserState`, or the CPU itself on the
+/// forwarded-syscall fast path (Engine/FastForward.swift). One implementation of the MTD groups
+/// serves both; each conformance gets its own specialisation.
+public protocol ExceptionRegisters {
+    var rax: UInt64 { get set }
+    var rcx: UInt64 { get set }
+    var rdx: UInt64 { get set }
+    var rbx: UInt64 { get set }
+    var rsp: UInt64 { get set }
+    var rbp: UInt64 { get set }
+    var rsi: UInt64 { get set }
+    var rdi: UInt64 { get set }
+    var r8: UInt64 { get set }
+    var r9: UInt64 { get set }
+    var r10: UInt64 { get set }
+    var r11: UInt64 { get set }
+    var r12: UInt64 { get set }
+    var r13: UInt64 { get set }
+    var r14: UInt64 { get set }
+    var r15: UInt64 { get set }
+    var rip: UInt64 { get set }
+    var rflags: UInt64 { get set }
+    var fsBase: UInt64 { get set }
+    var gsBase: UInt64 { get set }
+    var errorCode: UInt64 { get }
+    var cr2: UInt64 { get }
+}
+
+extension UserState: ExceptionRegisters {}
+
 extension UTCB {
     /// RFLAGS bits `save_exc` clears: VIP, VIF, VM, RF and IOPL (`Cpu::EFL_*`).
     public static let rflagsCleared: UInt64 = 1 << 20 | 1 << 19 | 1 << 17 | 1 << 16 | 3 << 12
@@ -14,34 +44,37 @@ extension UTCB {
     /// Returns true if `mtd` has FPU: the FPU state is then *lent* to the handler (Hedron's
     /// `transfer_fpu`), never copied into the UTCB; the caller moves it between ECs.
     @discardableResult
-    public func loadExc(from state: UserState, mtd: MTD) -> Bool {
+    @inline(__always)
+    public func loadExc<R: ExceptionRegisters>(from state: borrowing R, mtd: MTD) -> Bool {
+        // The UTCB frame is kernel memory, always in RAM: one pointer, plain stores (this runs
+        // on every forwarded syscall).
+        let p = page
+        @inline(__always) func w(_ offset: UInt64, _ v: UInt64) {
+            p.storeBytes(of: v, toByteOffset: Int(offset), as: UInt64.self)
+        }
         if mtd.contains(.gprACDB) {
-            write(Offset.rax, state.rax)
-            write(Offset.rcx, state.rcx)
-            write(Offset.rdx, state.rdx)
-            write(Offset.rbx, state.rbx)
+            w(Offset.rax, state.rax); w(Offset.rcx, state.rcx); w(Offset.rdx, state.rdx); w(Offset.rbx, state.rbx)
         }
         if mtd.contains(.gprBSD) {
-            write(Offset.rbp, state.rbp)
-            write(Offset.rsi, state.rsi)
-            write(Offset.rdi, state.rdi)
+            w(Offset.rbp, state.rbp); w(Offset.rsi, state.rsi); w(Offset.rdi, state.rdi)
         }
         if mtd.contains(.gprR8R15) {
-            for n in 8...15 { self[gpr: n] = state[gpr: n] }
+            w(Offset.r8, state.r8); w(Offset.r8 + 8, state.r9); w(Offset.r8 + 16, state.r10); w(Offset.r8 + 24, state.r11)
+            w(Offset.r8 + 32, state.r12); w(Offset.r8 + 40, state.r13); w(Offset.r8 + 48, state.r14); w(Offset.r8 + 56, state.r15)
         }
-        if mtd.contains(.rsp) { write(Offset.rsp, state.rsp) }
-        if mtd.contains(.ripLength) { write(Offset.rip, state.rip) }
-        if mtd.contains(.rflags) { write(Offset.rflags, state.rflags) }
+        if mtd.contains(.rsp) { w(Offset.rsp, state.rsp) }
+        if mtd.contains(.ripLength) { w(Offset.rip, state.rip) }
+        if mtd.contains(.rflags) { w(Offset.rflags, state.rflags) }
         if mtd.contains(.qualification) {
-            write(Offset.qual0, state.errorCode)
-            write(Offset.qual1, state.cr2)
+            w(Offset.qual0, state.errorCode)
+            w(Offset.qual1, state.cr2)
         }
         if mtd.contains(.fsGS) {
-            write(Offset.gsBase, state.gsBase)
-            write(Offset.fsBase, state.fsBase)
+            w(Offset.gsBase, state.gsBase)
+            w(Offset.fsBase, state.fsBase)
         }
-        self.mtd = mtd
-        items = UInt32(UTCB.exceptionWordCount)
+        w(Offset.mtd, mtd.rawValue)
+        p.storeBytes(of: UInt32(UTCB.exceptionWordCount), toByteOffset: Int(Offset.items), as: UInt32.self)
         return mtd.contains(.fpu)
     }
 
@@ -49,35 +82,35 @@ extension UTCB {
     /// for its reply) into `state`. RFLAGS is sanitised: VIP, VIF, VM, RF and IOPL cleared, IF
     /// set. Returns true if the MTD has FPU (the lent FPU state goes back to the caller).
     @discardableResult
-    public func saveExc(into state: inout UserState) -> Bool {
+    public func saveExc<R: ExceptionRegisters>(into state: inout R) -> Bool {
         saveExc(into: &state, mtd: mtd)
     }
 
     /// `save_exc` with an explicit MTD instead of the UTCB's word.
-    @discardableResult
-    public func saveExc(into state: inout UserState, mtd: MTD) -> Bool {
+    @discardableResult @inline(__always)
+    public func saveExc<R: ExceptionRegisters>(into state: inout R, mtd: MTD) -> Bool {
+        let p = page
+        @inline(__always) func r(_ offset: UInt64) -> UInt64 {
+            p.load(fromByteOffset: Int(offset), as: UInt64.self)
+        }
         if mtd.contains(.gprACDB) {
-            state.rax = read(Offset.rax)
-            state.rcx = read(Offset.rcx)
-            state.rdx = read(Offset.rdx)
-            state.rbx = read(Offset.rbx)
+            state.rax = r(Offset.rax); state.rcx = r(Offset.rcx); state.rdx = r(Offset.rdx); state.rbx = r(Offset.rbx)
         }
         if mtd.contains(.gprBSD) {
-            state.rbp = read(Offset.rbp)
-            state.rsi = read(Offset.rsi)
-            state.rdi = read(Offset.rdi)
+            state.rbp = r(Offset.rbp); state.rsi = r(Offset.rsi); state.rdi = r(Offset.rdi)
         }
         if mtd.contains(.gprR8R15) {
-            for n in 8...15 { state[gpr: n] = self[gpr: n] }
+            state.r8 = r(Offset.r8); state.r9 = r(Offset.r8 + 8); state.r10 = r(Offset.r8 + 16); state.r11 = r(Offset.r8 + 24)
+            state.r12 = r(Offset.r8 + 32); state.r13 = r(Offset.r8 + 40); state.r14 = r(Offset.r8 + 48); state.r15 = r(Offset.r8 + 56)
         }
-        if mtd.contains(.rsp) { state.rsp = read(Offset.rsp) }
-        if mtd.contains(.ripLength) { state.rip = read(Offset.rip) }
+        if mtd.contains(.rsp) { state.rsp = r(Offset.rsp) }
+        if mtd.contains(.ripLength) { state.rip = r(Offset.rip) }
         if mtd.contains(.rflags) {
-            state.rflags = read(Offset.rflags) & ~UTCB.rflagsCleared | UTCB.rflagsForced
+            state.rflags = r(Offset.rflags) & ~UTCB.rflagsCleared | UTCB.rflagsForced
         }
         if mtd.contains(.fsGS) {
-            state.gsBase = read(Offset.gsBase)
-            state.fsBase = read(Offset.fsBase)
+            state.gsBase = r(Offset.gsBase)
+            state.fsBase = r(Offset.fsBase)
         }
         return mtd.contains(.fpu)
     }

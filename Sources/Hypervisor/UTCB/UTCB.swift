@@ -14,13 +14,27 @@ import MMU
 /// A value names the page by physical address; accesses go straight to RAM, so a guest that
 /// maps the page sees every change.
 public struct UTCB {
-    public let ram: PhysicalMemory
+    /// The page in host memory. A plain pointer, not the `PhysicalMemory` object: copying a
+    /// UTCB value then costs no reference counting, which matters on the forwarding path. The
+    /// RAM outlives every UTCB (both belong to the machine).
+    public let page: UnsafeMutableRawPointer
     /// Physical address of the page.
     public let address: UInt64
 
+    /// The UTCB in the 4 KiB frame at `address`, which must lie in `ram` (UTCB frames come from
+    /// kernel memory).
     public init(ram: PhysicalMemory, address: UInt64) {
-        self.ram = ram
+        precondition(address & 0xFFF == 0 && ram.contains(address, length: 4096), "a UTCB frame lies in RAM")
+        page = ram.pointer(address)!
         self.address = address
+    }
+
+    @inline(__always) func get<T: FixedWidthInteger>(_ offset: UInt64, as: T.Type = T.self) -> T {
+        page.load(fromByteOffset: Int(offset), as: T.self)
+    }
+
+    @inline(__always) func put<T: FixedWidthInteger>(_ offset: UInt64, _ value: T) {
+        page.storeBytes(of: value, toByteOffset: Int(offset), as: T.self)
     }
 
     /// Offsets in the page, from the struct declarations of include/utcb.hpp.
@@ -110,18 +124,18 @@ public struct UTCB {
 
     // MARK: - Raw access
 
-    @inline(__always) func read(_ offset: UInt64) -> UInt64 { ram.read(address + offset) }
-    @inline(__always) func write(_ offset: UInt64, _ value: UInt64) { ram.write(address + offset, value) }
+    @inline(__always) func read(_ offset: UInt64) -> UInt64 { get(offset) }
+    @inline(__always) func write(_ offset: UInt64, _ value: UInt64) { put(offset, value) }
 
     /// Zeroes the page.
-    public func clear() { ram.zero(address, length: 4096) }
+    public func clear() { page.initializeMemory(as: UInt8.self, repeating: 0, count: 4096) }
 
     // MARK: - Head
 
     /// `system_call_flags` (u32 at 0x0), the fork's addition.
     public var systemCallFlags: UInt32 {
-        get { ram.read(address + Offset.systemCallFlags) }
-        nonmutating set { ram.write(address + Offset.systemCallFlags, newValue) }
+        get { get(Offset.systemCallFlags) }
+        nonmutating set { put(Offset.systemCallFlags, newValue) }
     }
 
     /// Native system call toggle (NSCT, `system_call_flags` bit 0): while set, `syscall` from a
@@ -133,8 +147,8 @@ public struct UTCB {
 
     /// `items` (u32 at 0x4): untyped count in `[15:0]`, typed count in `[31:16]`.
     public var items: UInt32 {
-        get { ram.read(address + Offset.items) }
-        nonmutating set { ram.write(address + Offset.items, newValue) }
+        get { get(Offset.items) }
+        nonmutating set { put(Offset.items, newValue) }
     }
 
     /// Untyped words to transfer, `items[15:0]` (`ucnt`).
@@ -203,8 +217,8 @@ public struct UTCB {
     public func copyUntyped(to destination: UTCB) {
         destination.items = items
         let n = transferredUntyped
-        if n > 0, let src = ram.pointer(address + Offset.data), let dst = destination.ram.pointer(destination.address + Offset.data) {
-            dst.copyMemory(from: src, byteCount: n * 8)
+        if n > 0 {
+            (destination.page + Int(Offset.data)).copyMemory(from: page + Int(Offset.data), byteCount: n * 8)
         }
     }
 
