@@ -27,5 +27,18 @@ while read -r name budget; do
     echo "FAIL $name: $ratio host instructions per guest instruction, over the budget of $budget"; fail=$((fail+1))
   fi
 done < "$budgets"
+# The forwarded-syscall round trip (Tests/Budgets/host-instructions-per-forwarded-syscall.txt).
+fw_ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" bench-forwarding --iterations "$1" 2>&1 </dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+while read -r name budget; do
+  case "$name" in ""|\#*) continue;; esac
+  a=$(fw_ir 20000); b=$(fw_ir 40000)
+  if [ -z "$a" ] || [ -z "$b" ]; then echo "FAIL $name: could not measure"; fail=$((fail+1)); continue; fi
+  per=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.0f", (b - a) / 20000 }')
+  if [ "$per" -le "$budget" ]; then
+    echo "ok   $name: $per host instructions per round trip (budget $budget)"; pass=$((pass+1))
+  else
+    echo "FAIL $name: $per host instructions per round trip, over the budget of $budget"; fail=$((fail+1))
+  fi
+done < Tests/Budgets/host-instructions-per-forwarded-syscall.txt
 echo "budgets: $pass passed, $fail failed"
 [ "$fail" = 0 ]
