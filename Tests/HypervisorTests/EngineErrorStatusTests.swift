@@ -355,3 +355,35 @@ private enum Fix {
         #expect(m.hv.rootPD?.objects[0x100].validate(Semaphore.self)?.waiters.isEmpty == true)
     }
 }
+
+/// `pd_ctrl_msr_access` reads write OUT2 even when they fail: `Msr::user_read` zeroes the value
+/// of a denied MSR and `read_safe` leaves 0 for one that faults; `sys_pd_ctrl_msr_access` then
+/// stores it unconditionally (`set_msr_value`) before answering BAD_PAR (src/msr.cpp,
+/// src/syscall.cpp).
+@Suite struct EngineMSRAccessTests {
+    @Test func aFailedReadReturnsZero() throws {
+        let m = try HostedMachine()
+        var out: [String: HypercallRegisters] = [:]
+        try m.boot { api in
+            func read(_ index: UInt64) -> HypercallRegisters {
+                api.hypercall(HypercallRegisters(rdi: HypercallRegisters.arg1(.pdCtrl, flags: 3, sel: index), rsi: 0xDEAD_BEEF))
+            }
+            out["EFER"] = read(0xC000_0080)
+            out["TSC"] = read(0x10)
+            out["none"] = read(0x4000_1234)
+            out["FS_BASE"] = read(0xC000_0100)
+            out["write PAT"] = api.hypercall(HypercallRegisters(rdi: HypercallRegisters.arg1(.pdCtrl, flags: 3 | 4, sel: 0x277),
+                                                                rsi: 0xDEAD_BEEF))
+        }
+        _ = m.run()
+        for name in ["EFER", "TSC", "none"] {
+            let r = try #require(out[name])
+            #expect(RootAPI.status(r) == .badParameter, "\(name)")
+            #expect(r.rsi == 0, "\(name): OUT2 = the zeroed value, not ARG2")
+        }
+        #expect(out["FS_BASE"].map(RootAPI.status) == .success, "not on the deny list")
+        let w = try #require(out["write PAT"])
+        #expect(RootAPI.status(w) == .badParameter)
+        #expect(w.rsi == 0xDEAD_BEEF, "a write leaves ARG2 alone")
+    }
+}
