@@ -53,7 +53,7 @@ import MMU
         #expect(!ec.isGlobal && ec.state.r11 == 0x9000 && ec.state.rsp == 0)
         #expect(ec.continuation == .sysret && ec.runState == .waitingForCall)
         #expect(!ec.isHost)
-        ec.hostHandler = { _, _ in }
+        ec.hostHandler = { _, _ in .reply }
         #expect(ec.isHost)
     }
 

@@ -133,9 +133,11 @@ extension Hypervisor {
         if a.isWrite {
             guard Hypervisor.msrWriteAllowed(a.index), cpu.setMSR(a.index, a.value) else { finish(ec, .badParameter); return }
         } else {
-            guard Hypervisor.msrReadAllowed(a.index), let v = cpu.msr(a.index) else { finish(ec, .badParameter); return }
-            a.value = v
+            // OUT2 is written even when the read fails: a denied or faulting read yields 0.
+            let v = Hypervisor.msrReadAllowed(a.index) ? cpu.msr(a.index) : nil
+            a.value = v ?? 0
             setRegisters(ec, a.registers)
+            guard v != nil else { finish(ec, .badParameter); return }
         }
         finish(ec, .success)
     }

@@ -35,9 +35,16 @@ extension Hypervisor {
     /// `sys_foreign_syscall`: the caller's state, with r11 = user RSP and rcx = return RIP, goes
     /// as an exception-style message to the portal at event base + foreign base + CPU; the
     /// caller resumes iret-style with what the handler's reply writes back. No portal there:
-    /// the EC dies.
+    /// the EC dies. Hedron first requires a PT at base + CPU *without* the event base (the
+    /// selector it looks up before `send_msg` adds `evt`) and dies if there is none; with event
+    /// base 0 both lookups are the same.
     func foreignSyscall(_ ec: ExecutionContext) {
         note("foreign syscall nr=\(ec.state.rax) rip=0x\(String(ec.state.rcx &- 2, radix: 16)) -> portal 0x\(String(ec.foreignSyscallSelector, radix: 16))")
+        let unshifted = ec.pd.foreignSyscallBase &+ UInt64(ec.cpu)
+        guard ec.pd.objects[unshifted].validate(Portal.self) != nil else {
+            kill(ec, reason: "PT not found (selector 0x\(String(unshifted, radix: 16)))")
+            return
+        }
         ec.continuation = .iret
         sendMessage(ec, portal: ec.foreignSyscallSelector)
     }
