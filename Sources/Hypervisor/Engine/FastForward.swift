@@ -56,7 +56,10 @@ extension Hypervisor {
         guard ec.pd.isForeign, !tracing, !ec.recallPending, !ec.utcb.nsct else { return .notTaken }
         let objects = ec.pd.objects
         if ec.foreignPortalVersion != objects.version {
-            ec.foreignPortal = objects[ec.foreignSyscallSelector].validate(Portal.self).map { Unmanaged.passUnretained($0) }
+            // As `foreignSyscall`: Hedron also requires a PT at base + CPU without the event base.
+            let unshifted = ec.pd.foreignSyscallBase &+ UInt64(ec.cpu)
+            ec.foreignPortal = objects[unshifted].validate(Portal.self) == nil ? nil
+                : objects[ec.foreignSyscallSelector].validate(Portal.self).map { Unmanaged.passUnretained($0) }
             ec.foreignPortalVersion = objects.version
         }
         guard let portal = ec.foreignPortal else { return .notTaken }
