@@ -65,6 +65,12 @@ public struct RootAPI {
     /// The host EC the calls are made for (its PD's object space names the selectors).
     public let ec: ExecutionContext
 
+    /// The API for host EC `ec` (its calls are made as `ec`'s, in `ec`'s PD).
+    public init(hypervisor: Hypervisor, ec: ExecutionContext) {
+        self.hypervisor = hypervisor
+        self.ec = ec
+    }
+
     /// Runs the hypercall in `registers` for the host EC; returns the registers after it
     /// (status in `rdi[7:0]`). `call` and `reply` answer COM_ABT; a down that would block
     /// answers COM_TIM and leaves the SM as it was.
