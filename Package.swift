@@ -30,10 +30,14 @@ let package = Package(
         .target(name: "Machine", dependencies: ["CPUCore", "MMU", "Devices"], swiftSettings: hot),
         // The hosted microhypervisor (docs/hypervisor.md): Machine and what it re-exports, never Personality.
         .target(name: "Hypervisor", dependencies: ["Machine", "CPUCore", "MMU"], swiftSettings: hot),
+        // libelf, for the Personality's ELF loader (DESIGN.md §3).
+        .systemLibrary(name: "CLibElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
+        // The roottask and the Linux personality: the kernel interface only (RootAPI), never hypervisor internals.
+        .target(name: "Personality", dependencies: ["Hypervisor", "CLibElf"], swiftSettings: hot),
         .executableTarget(
             name: "emu-cli",
             dependencies: [
-                "Machine", "CPUCore", "MMU", "Devices", "Hypervisor",
+                "Machine", "CPUCore", "MMU", "Devices", "Hypervisor", "Personality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "MMUTests", dependencies: ["MMU"]),
@@ -41,5 +45,6 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "CPUCore", "MMU", "Devices"]),
         .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "Machine", "CPUCore", "MMU"]),
+        .testTarget(name: "PersonalityTests", dependencies: ["Personality", "Hypervisor", "Machine"]),
     ]
 )
