@@ -7,6 +7,8 @@
 public final class UART16550: PortDevice {
     /// COM1's base port.
     public static let base: UInt16 = 0x3F8
+    /// COM2's base port.
+    public static let com2: UInt16 = 0x2F8
     /// The number of ports the UART decodes.
     public static let portCount: UInt16 = 8
 

@@ -102,7 +102,7 @@ public final class Hypervisor: Supervisor {
         }
         let decision = resumeUser()
         // A host EC may have ended the run through the exit port while handling this exit.
-        if case .stop = decision, let status = machine.exitPort.exitStatus {
+        if case .stop = decision, let status = machine.stopStatus {
             return .stop(status: status, report: nil)
         }
         return decision

@@ -5,8 +5,10 @@
 public struct Configuration: Sendable {
     /// Guest RAM in bytes (default 1 GiB).
     public var memory: UInt64 = 1 << 30
-    /// Where UART output goes.
+    /// Where UART output goes (COM1, 0x3F8).
     public var serial: Output = .stdout
+    /// Where the second UART's output goes (COM2, 0x2F8: a roottask's stderr).
+    public var serial2: Output = .stderr
     /// Where debugcon (port 0xE9) output goes.
     public var debugcon: Output = .none
     /// Stop after this many retired instructions (status 126).
@@ -17,7 +19,7 @@ public struct Configuration: Sendable {
     public var commandLine: String = ""
 
     public enum Output: Equatable, Sendable {
-        case stdout, none
+        case stdout, stderr, none
         case file(String)
     }
 

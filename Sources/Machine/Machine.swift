@@ -15,6 +15,8 @@ public final class Machine {
     public let cpu: CPU
     public let bus: PortBus
     public let uart: UART16550
+    /// COM2 at 0x2F8 (the roottask sends programs' stderr there).
+    public let uart2: UART16550
     public let debugcon: Debugcon
     public let exitPort: ExitPort
     public var supervisor: Supervisor
@@ -31,16 +33,19 @@ public final class Machine {
         cpu = CPU(mmu: mmu)
         bus = PortBus()
         uart = UART16550()
+        uart2 = UART16550()
         debugcon = Debugcon()
         exitPort = ExitPort()
         self.supervisor = supervisor
         portAdapter = PortBusAdapter(bus: bus)
         cpu.io = portAdapter
         bus.register(uart, base: UART16550.base, count: UART16550.portCount)
+        bus.register(uart2, base: UART16550.com2, count: UART16550.portCount)
         bus.register(debugcon, base: Debugcon.base, count: Debugcon.portCount)
         bus.register(exitPort, base: ExitPort.base, count: ExitPort.portCount)
         exitPort.onExit = { [unowned cpu] _ in cpu.stopRequested = true }
         uart.output = try sink(configuration.serial)
+        uart2.output = try sink(configuration.serial2)
         debugcon.output = try sink(configuration.debugcon)
         uart.input = { readStdinByte() }
         bus.log = { line in FileHandle.standardError.write(Data(("emu: " + line + "\n").utf8)) }
@@ -49,8 +54,8 @@ public final class Machine {
     func sink(_ o: Configuration.Output) throws(ELFError) -> (UInt8) -> Void {
         switch o {
         case .none: return { _ in }
-        case .stdout:
-            let s = FileSink(fileDescriptor: 1)
+        case .stdout, .stderr:
+            let s = FileSink(fileDescriptor: o == .stdout ? 1 : 2)
             sinks.append(s)
             return { s.write($0) }
         case .file(let path):
@@ -63,6 +68,20 @@ public final class Machine {
             }
         }
     }
+
+    /// A status the machine's software asked to end the run with (`requestStop`), if any.
+    public private(set) var requestedStatus: Int32?
+
+    /// Ends the run with `status` at the next instruction boundary: how a roottask composed into
+    /// the machine reports its init program's exit status (any value, unlike the exit port's odd
+    /// ones).
+    public func requestStop(status: Int32) {
+        requestedStatus = status
+        cpu.stopRequested = true
+    }
+
+    /// The status the run ends with if it stops now: a requested one, else the exit port's.
+    public var stopStatus: Int32? { requestedStatus ?? exitPort.exitStatus }
 
     /// Flushes every output sink (serial, debugcon).
     public func flushOutput() { for s in sinks { s.flush() } }

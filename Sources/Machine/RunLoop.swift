@@ -38,7 +38,7 @@ extension Machine {
             }
             budget = max(1, min(budget, supervisor.instructionBudget(budget, machine: self)))
             let exit = cpu.run(budget: budget)
-            if let status = exitPort.exitStatus, exit == .stopRequested {
+            if let status = stopStatus, exit == .stopRequested {
                 return RunResult(status: status, report: nil, instructions: cpu.instret)
             }
             if let t = configuration.timeout, monotonicSeconds() - start >= t {

@@ -44,6 +44,7 @@ struct Boot: ParsableCommand {
         }
         c.memory = mem
         c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
+        if serial == "none" { c.serial2 = .none }
         if let d = debugcon { c.debugcon = .file(d) }
         c.maxInstructions = maxInstructions
         c.timeout = timeout
@@ -87,6 +88,7 @@ struct Hedron: ParsableCommand {
         }
         c.memory = mem
         c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
+        if serial == "none" { c.serial2 = .none }
         if let d = debugcon { c.debugcon = .file(d) }
         c.maxInstructions = maxInstructions
         c.timeout = timeout

@@ -252,6 +252,13 @@ public struct UTCB {
     /// rsi, rdi at 0x58…0x90, then r8…r15.
     public static func gprOffset(_ n: Int) -> UInt64 { Offset.rax + UInt64(n & 15) * 8 }
 
+    /// GPR encoding numbers for `subscript(gpr:)` (rax 0 … r15 15), for code that does not see
+    /// CPUCore (the roottask).
+    public enum GPR {
+        public static let rax = 0, rcx = 1, rdx = 2, rbx = 3, rsp = 4, rbp = 5, rsi = 6, rdi = 7
+        public static let r8 = 8, r9 = 9, r10 = 10, r11 = 11, r12 = 12, r13 = 13, r14 = 14, r15 = 15
+    }
+
     /// GPR `n` of the exception layout, by encoding number.
     public subscript(gpr n: Int) -> UInt64 {
         get { read(UTCB.gprOffset(n)) }

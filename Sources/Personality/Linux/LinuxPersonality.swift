@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// The Linux personality: the roottask's handlers for forwarded system calls and for its
+// processes' exceptions, and the state they share. Thesis §4 (the policy-free system-call layer):
+// the hypervisor forwards a foreign PD's `syscall` to a portal whose ID names the process; the
+// handler here reads the call from its UTCB, runs it and replies.
+import Hypervisor
+
+final class LinuxPersonality {
+    let api: RootAPI
+    let frames: FrameAllocator
+    let console: Console
+    let clock: Clock
+    /// Reports (unimplemented syscalls, fatal signals) as lines for stderr.
+    let log: (String) -> Void
+    /// Ends the run with init's status.
+    let stop: (Int32) -> Void
+    var processes: [Int32: LinuxProcess] = [:]
+    var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
+    /// Syscalls reported as unimplemented (each is logged once).
+    private var reportedUnimplemented = Set<UInt64>()
+    private var random: UInt64
+
+    init(api: RootAPI, frames: FrameAllocator, console: Console, clock: Clock, seed: UInt64,
+         log: @escaping (String) -> Void, stop: @escaping (Int32) -> Void) {
+        self.api = api
+        self.frames = frames
+        self.console = console
+        self.clock = clock
+        self.log = log
+        self.stop = stop
+        random = seed
+    }
+
+    var processCount: Int { processes.values.filter { $0.state == .running }.count }
+
+    // MARK: - Forwarded system calls
+
+    /// The handler of every process's foreign-syscall portal: the portal ID is the PID.
+    func handleSyscall(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
+        let u = handler.utcb
+        guard let process = processes[Int32(truncatingIfNeeded: portalID)], process.state == .running else { return .noReply }
+        let number = u[gpr: UTCB.GPR.rax]
+        let context = SyscallContext(personality: self, process: process, utcb: u, number: number,
+                                     args: [u[gpr: UTCB.GPR.rdi], u[gpr: UTCB.GPR.rsi], u[gpr: UTCB.GPR.rdx],
+                                            u[gpr: UTCB.GPR.r10], u[gpr: UTCB.GPR.r8], u[gpr: UTCB.GPR.r9]])
+        let result: SyscallResult
+        if let h = SyscallTable.handlers[number] {
+            result = h(context)
+        } else {
+            if reportedUnimplemented.insert(number).inserted {
+                log("emu: unimplemented syscall \(SyscallNames.name(number)) (\(number))")
+            }
+            result = .error(.ENOSYS)
+        }
+        switch result {
+        case .noReturn: return .noReply
+        case .value(let v): u[gpr: UTCB.GPR.rax] = v
+        case .error(let e): u[gpr: UTCB.GPR.rax] = e.syscallReturn
+        }
+        // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
+        let userRSP = u[gpr: UTCB.GPR.r11]
+        u.rip = u[gpr: UTCB.GPR.rcx]
+        u[gpr: UTCB.GPR.rsp] = userRSP
+        u[gpr: UTCB.GPR.r11] = u.rflags
+        u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
+        return .reply
+    }
+
+    // MARK: - Exceptions (portal ID = pid << 8 | vector)
+
+    func handleException(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
+        let u = handler.utcb
+        let vector = portalID & 0xFF
+        guard let process = processes[Int32(truncatingIfNeeded: portalID >> 8)], process.state == .running else { return .noReply }
+        switch vector {
+        case ExecutionContext.startupEvent:
+            u.rip = process.entry
+            u[gpr: UTCB.GPR.rsp] = process.initialStackPointer
+            u.mtd = [.ripLength, .rsp]
+            return .reply
+        case 14:
+            let (error, address) = u.qualification
+            // #PF error code (SDM Vol. 3A §4.7): bit 1 write, bit 4 instruction fetch.
+            if process.memory.fault(at: address, write: error & 2 != 0, execute: error & 0x10 != 0) {
+                u.mtd = []
+                return .reply
+            }
+            fatalSignal(process, signal: 11, rip: u.rip, address: address)
+            return .noReply
+        default:
+            let signal: Int32 = switch vector {
+            case 0, 16, 19: 8          // #DE, #MF, #XM → SIGFPE
+            case 6: 4                  // #UD → SIGILL
+            case 1, 3: 5               // #DB, #BP → SIGTRAP
+            case 17: 7                 // #AC → SIGBUS
+            default: 11                // #GP, #SS, … → SIGSEGV
+            }
+            fatalSignal(process, signal: signal, rip: u.rip, address: 0)
+            return .noReply
+        }
+    }
+
+    // MARK: - Ending processes
+
+    /// exit_group(2): the process ends with `status & 0xFF`; init's status ends the run.
+    func exit(_ process: LinuxProcess, status: Int32) {
+        process.state = .exited(status & 0xFF)
+        teardown(process)
+        if process.isInit { stop(status & 0xFF) }
+    }
+
+    static let signalNames = [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT",
+                              7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM"]
+
+    /// A signal whose default action terminates the process: reported with the faulting RIP,
+    /// address and instruction bytes; init's death ends the run with 128 + signal.
+    func fatalSignal(_ process: LinuxProcess, signal: Int32, rip: UInt64, address: UInt64) {
+        let bytes = process.memory.peek(rip, count: 8).map { " " + $0.map { String(format: "%02x", $0) }.joined(separator: " ") } ?? " (unreadable)"
+        log("emu: pid \(process.pid) (\(process.executable)) killed by \(LinuxPersonality.signalNames[Int(signal)] ?? "signal \(signal)") at RIP 0x\(String(rip, radix: 16)), address 0x\(String(address, radix: 16)), instruction bytes\(bytes)")
+        process.state = .killed(signal: signal)
+        teardown(process)
+        if process.isInit { stop(128 + signal) }
+    }
+
+    /// Returns the process's memory; its EC stays blocked in the reply it never gets.
+    func teardown(_ process: LinuxProcess) {
+        process.fds = [:]
+        process.memory.releaseAll()
+    }
+
+    // MARK: - Services the syscall groups share
+
+    func setRLimit(_ c: SyscallContext) -> SyscallResult {
+        guard c.arg(0) < 16 else { return .error(.EINVAL) }
+        guard let soft = c.memory.load64(c.arg(1)), let hard = c.memory.load64(c.arg(1) + 8) else { return .error(.EFAULT) }
+        guard soft <= hard else { return .error(.EINVAL) }
+        rlimits[c.process.pid, default: [:]][c.arg(0)] = (soft, hard)
+        return .zero
+    }
+
+    /// The bytes and path behind `fd` for a file-backed mmap(2).
+    func mappableBytes(_ process: LinuxProcess, fd: Int32) -> Result<([UInt8], String), Errno> {
+        guard let d = process.fds[fd] else { return .failure(.EBADF) }
+        guard let file = d.object as? MappableFile else { return .failure(.ENODEV) }
+        return file.mappableContents()
+    }
+
+    /// fcntl(2) commands about the open file: F_GETFL 3 and F_SETFL 4 (the console is O_RDWR).
+    func fileControl(_ c: SyscallContext, _ d: FileDescriptor) -> SyscallResult {
+        if let f = d.object as? FileControl { return f.fileControl(command: c.arg(1), argument: c.arg(2)) }
+        switch c.arg(1) {
+        case 3: return .int(2)
+        case 4: return .zero
+        default: return .error(.EINVAL)
+        }
+    }
+
+    /// Bytes from the personality's generator (SplitMix64, seeded at boot: reproducible runs).
+    func randomBytes(_ n: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(n)
+        while out.count < n {
+            random &+= 0x9E37_79B9_7F4A_7C15
+            var z = random
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            withUnsafeBytes(of: z) { out += $0.prefix(n - out.count) }
+        }
+        return out
+    }
+}
+
+/// A file whose contents a private mapping can copy.
+protocol MappableFile {
+    func mappableContents() -> Result<([UInt8], String), Errno>
+}
+
+/// A file that answers fcntl's status-flag commands itself.
+protocol FileControl {
+    func fileControl(command: UInt64, argument: UInt64) -> SyscallResult
+}
