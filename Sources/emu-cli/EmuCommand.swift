@@ -9,7 +9,7 @@ struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self, Hedron.self, BenchForwarding.self])
+        subcommands: [Boot.self, Run.self, Hedron.self, BenchForwarding.self])
 }
 
 /// Parses sizes like 1G, 512M, 65536.
@@ -21,14 +21,14 @@ func parseSize(_ s: String) -> UInt64? {
 
 struct Boot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Boot a 64-bit bare-metal kernel (ELF64) and exit with its exit-port status.",
+        abstract: "Boot a boot image (exit with init's status) or a 64-bit bare-metal kernel (ELF64, exit with its exit-port status).",
         discussion: """
         Boot protocol and exit statuses: docs/boot-protocol.md. Statuses: odd values come from the \
         guest's write to port 0xF4; 64 usage, 65 bad kernel file, 66 unreadable file, 120 triple \
         fault, 122 halted for good, 124 timeout, 126 instruction limit.
         """)
 
-    @Argument(help: "The kernel: an ELF64 x86-64 executable.") var kernel: String
+    @Argument(help: "A boot image (docs/boot-image.md) or a kernel: an ELF64 x86-64 executable.") var kernel: String
     @Option(help: "Guest RAM (e.g. 1G, 256M).") var memory: String = "1G"
     @Option(help: "Serial (COM1) output: stdio, none, or a file path.") var serial: String = "stdio"
     @Option(help: "File receiving debugcon (port 0xE9) output.") var debugcon: String?
@@ -50,6 +50,14 @@ struct Boot: ParsableCommand {
         c.timeout = timeout
         c.commandLine = append
         let start = Date()
+        // A boot image (POSIX ustar: "ustar" at offset 257) boots the Linux personality's
+        // roottask; anything else is a bare-metal kernel.
+        if let data = FileManager.default.contents(atPath: kernel), data.count > 262,
+           Array(data[257..<262]) == Array("ustar".utf8) {
+            var options = RoottaskOptions()
+            if debugcon != nil { options.mirrorToDebugcon = true }
+            try LinuxBoot.finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
+        }
         let r = KernelBoot.run(path: kernel, configuration: c)
         if stats {
             let t = Date().timeIntervalSince(start)

@@ -50,4 +50,33 @@ public enum HostedBoot {
         }
         return machine.run()
     }
+
+    /// Boots a roottask written in Swift (a global host EC) with `modules`: `makeRoottask` gets
+    /// the function that ends the run with a status (a roottask reports its init program's
+    /// exit status through it) and returns the root EC's body.
+    public static func runHost(modules: [BootModule], configuration: Configuration,
+                               log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
+                               makeRoottask: (_ stop: @escaping (Int32) -> Void) -> (RootAPI) -> Void) -> RunResult {
+        let machine: Machine
+        let hv: Hypervisor
+        do {
+            machine = try Machine(configuration: configuration)
+            hv = try Hypervisor(machine: machine)
+        } catch {
+            return RunResult(status: ExitStatus.badInput, report: "emu: cannot build the machine: \(error)", instructions: 0)
+        }
+        hv.log = log
+        hv.trace = trace
+        machine.supervisor = hv
+        let body = makeRoottask { [unowned machine] status in machine.requestStop(status: status) }
+        do {
+            try hv.boot(hostRoottask: body, modules: modules)
+        } catch {
+            return RunResult(status: ExitStatus.badInput, report: "emu: \(error.message)", instructions: 0)
+        }
+        if case .stop(let status, let report) = hv.start() {
+            return RunResult(status: machine.stopStatus ?? status, report: machine.stopStatus == nil ? report : nil, instructions: 0)
+        }
+        return machine.run()
+    }
 }

@@ -79,6 +79,17 @@ public struct RootAPI {
         hypervisor.hostHypercall(ec, registers)
     }
 
+    /// Makes the local EC at `selector` of the host EC's PD a host EC whose messages `handler`
+    /// answers (its portals then run Swift code). BAD_CAP if the selector does not name a local
+    /// EC of that PD with `pt` permission.
+    @discardableResult
+    public func bindHost(_ selector: UInt64, handler: @escaping ExecutionContext.HostHandler) -> Status {
+        guard let target = ec.pd.objects[selector].validate(ExecutionContext.self, .bindPT), !target.isGlobal,
+              target.pd === ec.pd else { return .badCapability }
+        hypervisor.bindHost(target, handler: handler)
+        return .success
+    }
+
     /// The status of a hypercall's result.
     public static func status(_ r: HypercallRegisters) -> Status { Status(rawValue: r.status) ?? .abort }
 }

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// Starting programs, in the order of the thesis's `Process::init` (digest §3.3): create_pd with
+// the foreign flag and syscall-portal base, create_ec (global, UTCB at 0x7FFF_FFFF_E000), the 32
+// exception portals, the memory (ELF segments and stack as areas paged in on demand), the
+// foreign-syscall portal, and last create_sc — whose startup exception (event 30) sets RIP and
+// RSP.
+import Hypervisor
+
+extension Roottask {
+    /// Parses the image, builds the file system and starts every program it lists.
+    func start(image bytes: [UInt8], api: RootAPI, personality: LinuxPersonality) throws(BootFailure) {
+        let image: BootImage
+        do { image = try BootImage.parse(bytes) } catch { throw BootFailure(message: "boot image: \(error.description)") }
+        personality.installFileSystem(from: image.entries)
+        var pid: Int32 = 1
+        // init first, so it gets PID 1.
+        let ordered = image.config.programs.filter(\.isInit) + image.config.programs.filter { !$0.isInit }
+        for program in ordered {
+            try spawn(program, pid: pid, api: api, personality: personality)
+            pid += 1
+        }
+    }
+
+    func spawn(_ program: BootConfig.Program, pid: Int32, api: RootAPI, personality: LinuxPersonality) throws(BootFailure) {
+        guard program.abi == .linux else {
+            throw BootFailure(message: "\(program.path): native Hedron-ABI programs are not supported yet")
+        }
+        let file: [UInt8]
+        switch personality.readWholeFile(program.path, cwd: "/") {
+        case .success(let b): file = b
+        case .failure(let e): throw BootFailure(message: "\(program.path): cannot read the program (\(e))")
+        }
+        let elf: ELFImage
+        do { elf = try ELFLoader.parse(file) } catch { throw BootFailure(message: "\(program.path): \(error.message)") }
+
+        let root = Hypervisor.RootSelector.pd
+        let base = Selector.processBase + UInt64(pid) << 8
+        func check(_ r: HypercallRegisters, _ what: String) throws(BootFailure) {
+            let s = RootAPI.status(r)
+            guard s == .success else { throw BootFailure(message: "\(program.path): \(what): \(s.name)") }
+        }
+        func give(_ selector: UInt64, to target: UInt64, permissions: UInt8 = 0x1F) throws(BootFailure) {
+            try check(api.hypercall(PDCtrlDelegateArguments(source: root, destination: base,
+                                                            sourceCRD: .object(selector: selector, permissions: permissions),
+                                                            flags: DelegateFlags(kind: .delegate),
+                                                            destinationCRD: .object(selector: target)).registers), "delegate")
+        }
+        // 1. The PD: foreign, syscall portals from selector 50.
+        try check(api.hypercall(CreatePDArguments(sel: base, parent: root, foreign: true,
+                                                  foreignSyscallBase: Roottask.foreignBase).registers), "create_pd")
+        // 2. The global EC, UTCB at the thesis's address, event base 0.
+        try check(api.hypercall(CreateECArguments(sel: base + 1, pd: base, utcb: 0x7FFF_FFFF_E000, global: true).registers),
+                  "create_ec")
+        // 3. Exception portals 0…31 on the exception handler, ID = pid << 8 | vector.
+        for v in UInt64(0) ..< 32 {
+            try check(api.hypercall(CreatePTArguments(sel: base + 0x10 + v, pd: root, ec: Selector.exceptionEC,
+                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+            try check(api.hypercall(PTCtrlArguments(pt: base + 0x10 + v, id: UInt64(pid) << 8 | v).registers), "pt_ctrl")
+            try give(base + 0x10 + v, to: v)
+        }
+        // 4. Memory: the segments, the heap after them, the stack with argv, envp and auxv.
+        let memory = AddressSpace(frames: personality.frames, api: api, pd: base)
+        for s in elf.segments {
+            let lead = s.vaddr & 0xFFF
+            memory.insert(VMA(start: s.pageStart, end: s.pageEnd,
+                              protection: Protection(rawValue: (s.readable ? 1 : 0) | (s.writable ? 2 : 0) | (s.executable ? 4 : 0)),
+                              content: .file(bytes: file, offset: s.fileOffset - lead, fileSize: s.filesz + lead),
+                              name: program.path))
+        }
+        memory.brkStart = (elf.highestAddress + 0xFFF) & ~0xFFF
+        memory.brk = memory.brkStart
+        memory.insert(VMA(start: AddressSpace.stackTop - (128 << 10), end: AddressSpace.stackTop,
+                          protection: elf.executableStack ? [.read, .write, .execute] : [.read, .write],
+                          content: .anonymous, growsDown: true, name: "[stack]"))
+        let process = LinuxProcess(pid: pid, parent: 0, selectors: base, memory: memory, isInit: program.isInit,
+                                   executable: program.path, argv: program.argv, env: program.env)
+        process.cwd = program.cwd
+        process.entry = elf.entry
+        let auxv = AuxiliaryVector(phdr: elf.phdrAddress, phent: elf.phent, phnum: elf.phnum, entry: elf.entry,
+                                   hwcap: Roottask.hwcap)
+        let stack = InitialStack.build(stackTop: AddressSpace.stackTop, argv: program.argv, envp: program.env,
+                                       execfn: program.path, auxv: auxv, random: personality.randomBytes(16))
+        guard memory.write(stack.rsp, stack.bytes) else { throw BootFailure(message: "\(program.path): the initial stack does not fit") }
+        process.initialStackPointer = stack.rsp
+        personality.openStandardFiles(process)
+        personality.processes[pid] = process
+        // 5. The foreign-syscall portal, ID = pid, at 50 + CPU 0.
+        try check(api.hypercall(CreatePTArguments(sel: base + 0x50, pd: root, ec: Selector.syscallEC,
+                                                  mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+        try check(api.hypercall(PTCtrlArguments(pt: base + 0x50, id: UInt64(pid)).registers), "pt_ctrl")
+        try give(base + 0x50, to: Roottask.foreignBase)
+        // 6. Last the SC: the startup exception follows.
+        try check(api.hypercall(CreateSCArguments(sel: base + 2, pd: root, ec: base + 1,
+                                                  qpd: QPD(priority: 1, quantum: 10_000)).registers), "create_sc")
+    }
+
+    /// AT_HWCAP: CPUID.1:EDX of emu's CPU model, as Linux's x86-64 ELF_HWCAP
+    /// (boot_cpu_data.x86_capability[CPUID_1_EDX]) — the leaf-1 EDX bits
+    /// Sources/CPUCore/State/CPUIDModel.swift advertises (`leaf1EDX`; the Personality does not
+    /// import CPUCore, so the value is repeated here): FPU TSC MSR PAE CX8 PGE CMOV PAT CLFSH MMX
+    /// FXSR SSE SSE2.
+    static let hwcap: UInt64 = 1 << 0 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 13 | 1 << 15 | 1 << 16
+        | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
+}

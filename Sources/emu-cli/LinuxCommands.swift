@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// `emu run ./prog args…` and `emu boot image.img`: the composition of a machine whose ring 0 is the
+// hypervisor and whose roottask is the Personality's (DESIGN.md §3: emu-cli is the composition
+// root). Exit status: init's exit status; 128 + signal when init is killed by a signal.
+import ArgumentParser
+import Foundation
+import Hypervisor
+import Machine
+import Personality
+
+enum LinuxBoot {
+    /// Boots `image` (ustar bytes) as the first boot module and runs it to the end.
+    static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions) -> RunResult {
+        let stderr = FileHandle.standardError
+        return HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
+                                  log: { stderr.write(($0 + "\n").data(using: .utf8)!) }) { stop in
+            Roottask(options: options, log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, stop: stop,
+                     input: { readHostStdin() }).main
+        }
+    }
+
+    /// Up to 4 KiB from the host's stdin (blocking); nil at end of input.
+    static func readHostStdin() -> [UInt8]? {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(0, &buf, buf.count)
+        return n > 0 ? Array(buf[..<n]) : nil
+    }
+
+    static func finish(_ r: RunResult, stats: Bool, start: Date) throws -> Never {
+        if stats {
+            let t = Date().timeIntervalSince(start)
+            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
+            FileHandle.standardError.write(line.data(using: .utf8)!)
+        }
+        if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
+        throw ExitCode(r.status)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a static Linux program on the hosted hypervisor's Linux personality.",
+        discussion: """
+        The program is packed into a one-program boot image in memory (/bin/NAME) and booted as \\
+        `emu boot` boots an image. Exit status: the program's, 128 + signal if a signal killed \\
+        it, 65 for a bad program file, 66 for an unreadable one.
+        """)
+
+    @Argument(help: "The program: a static ELF64 x86-64 executable.") var program: String
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the program.") var arguments: [String] = []
+    @Option(name: .customLong("env"), help: "An environment variable K=V (repeatable).") var environment: [String] = []
+    @Option(help: "Working directory of the program.") var cwd: String = "/"
+    @Option(help: "Guest RAM (e.g. 1G, 512M).") var memory: String = "1G"
+    @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
+    @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
+    @Option(help: "File receiving a copy of stdout and stderr through debugcon (port 0xE9).") var debugcon: String?
+    @Flag(help: "Use the host's clocks instead of virtual time.") var realtime = false
+    @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: program) else {
+            FileHandle.standardError.write("emu: cannot read \(program)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let name = (program as NSString).lastPathComponent
+        let image = BootImage.singleProgram(executable: [UInt8](data), name: name, argv: [name] + arguments,
+                                            env: environment, cwd: cwd)
+        var c = Configuration()
+        guard let mem = parseSize(memory), mem >= 128 << 20 else {
+            throw ValidationError("--memory: '\(memory)' is not a size of at least 128M")
+        }
+        c.memory = mem
+        c.maxInstructions = maxInstructions
+        c.timeout = timeout
+        var options = RoottaskOptions()
+        options.realtime = realtime
+        if let d = debugcon { c.debugcon = .file(d); options.mirrorToDebugcon = true }
+        let start = Date()
+        try LinuxBoot.finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
+    }
+}
