@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Hypervisor
+import Personality
 import Machine
 
 struct EmuCommand: ParsableCommand {

@@ -15,6 +15,8 @@ final class LinuxPersonality {
     /// Ends the run with init's status.
     let stop: (Int32) -> Void
     var processes: [Int32: LinuxProcess] = [:]
+    /// The file system (made right after the personality, at boot).
+    var vfs: VFS!
     var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
     /// Syscalls reported as unimplemented (each is logged once).
     private var reportedUnimplemented = Set<UInt64>()
@@ -29,6 +31,7 @@ final class LinuxPersonality {
         self.log = log
         self.stop = stop
         random = seed
+        vfs = makeFileSystem(seed: seed ^ 0x5EED)
     }
 
     var processCount: Int { processes.values.filter { $0.state == .running }.count }

@@ -7,11 +7,13 @@ import Hypervisor
 /// Something a file descriptor refers to (the console until the VFS supplies files).
 protocol FileObject: AnyObject {
     /// read(2): up to `count` bytes; empty at end of file.
-    func read(count: Int) -> Result<[UInt8], Errno>
+    func readBytes(count: Int) -> Result<[UInt8], Errno>
     /// write(2): the number of bytes written.
-    func write(_ bytes: [UInt8]) -> Result<Int, Errno>
+    func writeBytes(_ bytes: [UInt8]) -> Result<Int, Errno>
     /// True for a terminal (isatty, TCGETS).
     var isTerminal: Bool { get }
+    /// What /proc/PID/fd/N points to.
+    var describe: String { get }
 }
 
 final class FileDescriptor {
@@ -34,7 +36,8 @@ final class LinuxProcess {
     let isInit: Bool
     var state = State.running
     var fds: [Int32: FileDescriptor] = [:]
-    var cwd = "/"
+    /// The working directory (a VFS node; getcwd(2) asks the VFS for its path).
+    var cwd: Node
     var umask: UInt32 = 0o022
     /// The program as started: path, argv, environment.
     let executable: String
@@ -50,7 +53,8 @@ final class LinuxProcess {
     var name: [UInt8]
 
     init(pid: Int32, parent: Int32, selectors base: UInt64, memory: AddressSpace, isInit: Bool,
-         executable: String, argv: [String], env: [String]) {
+         executable: String, argv: [String], env: [String], cwd: Node) {
+        self.cwd = cwd
         self.pid = pid
         self.parent = parent
         pdSelector = base

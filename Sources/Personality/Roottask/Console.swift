@@ -40,17 +40,18 @@ final class ConsoleFile: FileObject {
         self.uart = uart
     }
 
-    func read(count: Int) -> Result<[UInt8], Errno> {
+    func readBytes(count: Int) -> Result<[UInt8], Errno> {
         guard uart == nil else { return .failure(.EBADF) }
         guard count > 0 else { return .success([]) }
         guard let bytes = console.input() else { return .success([]) }
         return .success(Array(bytes.prefix(count)))
     }
 
-    func write(_ bytes: [UInt8]) -> Result<Int, Errno> {
+    func writeBytes(_ bytes: [UInt8]) -> Result<Int, Errno> {
         guard let uart else { return .failure(.EBADF) }
         return console.write(bytes, uart: uart) ? .success(bytes.count) : .failure(.EIO)
     }
 
     var isTerminal: Bool { true }
+    var describe: String { "/dev/console" }
 }

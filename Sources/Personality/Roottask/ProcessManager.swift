@@ -11,7 +11,9 @@ extension Roottask {
     func start(image bytes: [UInt8], api: RootAPI, personality: LinuxPersonality) throws(BootFailure) {
         let image: BootImage
         do { image = try BootImage.parse(bytes) } catch { throw BootFailure(message: "boot image: \(error.description)") }
-        personality.installFileSystem(from: image.entries)
+        do { try personality.installFileSystem(from: image.entries) } catch {
+            throw BootFailure(message: "boot image: cannot build the file system (\(error))")
+        }
         var pid: Int32 = 1
         // init first, so it gets PID 1.
         let ordered = image.config.programs.filter(\.isInit) + image.config.programs.filter { !$0.isInit }
@@ -26,7 +28,7 @@ extension Roottask {
             throw BootFailure(message: "\(program.path): native Hedron-ABI programs are not supported yet")
         }
         let file: [UInt8]
-        switch personality.readWholeFile(program.path, cwd: "/") {
+        switch personality.readWholeFile(program.path) {
         case .success(let b): file = b
         case .failure(let e): throw BootFailure(message: "\(program.path): cannot read the program (\(e))")
         }
@@ -72,12 +74,14 @@ extension Roottask {
         memory.insert(VMA(start: AddressSpace.stackTop - (128 << 10), end: AddressSpace.stackTop,
                           protection: elf.executableStack ? [.read, .write, .execute] : [.read, .write],
                           content: .anonymous, growsDown: true, name: "[stack]"))
+        let cwd: Node
+        do { cwd = try personality.vfs.directory(Array(program.cwd.utf8)) } catch {
+            throw BootFailure(message: "\(program.path): working directory \(program.cwd): \(error)")
+        }
         let process = LinuxProcess(pid: pid, parent: 0, selectors: base, memory: memory, isInit: program.isInit,
-                                   executable: program.path, argv: program.argv, env: program.env)
-        process.cwd = program.cwd
+                                   executable: program.path, argv: program.argv, env: program.env, cwd: cwd)
         process.entry = elf.entry
-        let auxv = AuxiliaryVector(phdr: elf.phdrAddress, phent: elf.phent, phnum: elf.phnum, entry: elf.entry,
-                                   hwcap: Roottask.hwcap)
+        let auxv = AuxiliaryVector(image: elf)
         let stack = InitialStack.build(stackTop: AddressSpace.stackTop, argv: program.argv, envp: program.env,
                                        execfn: program.path, auxv: auxv, random: personality.randomBytes(16))
         guard memory.write(stack.rsp, stack.bytes) else { throw BootFailure(message: "\(program.path): the initial stack does not fit") }
@@ -93,12 +97,4 @@ extension Roottask {
         try check(api.hypercall(CreateSCArguments(sel: base + 2, pd: root, ec: base + 1,
                                                   qpd: QPD(priority: 1, quantum: 10_000)).registers), "create_sc")
     }
-
-    /// AT_HWCAP: CPUID.1:EDX of emu's CPU model, as Linux's x86-64 ELF_HWCAP
-    /// (boot_cpu_data.x86_capability[CPUID_1_EDX]) — the leaf-1 EDX bits
-    /// Sources/CPUCore/State/CPUIDModel.swift advertises (`leaf1EDX`; the Personality does not
-    /// import CPUCore, so the value is repeated here): FPU TSC MSR PAE CX8 PGE CMOV PAT CLFSH MMX
-    /// FXSR SSE SSE2.
-    static let hwcap: UInt64 = 1 << 0 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 13 | 1 << 15 | 1 << 16
-        | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
 }

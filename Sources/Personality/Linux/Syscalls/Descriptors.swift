@@ -25,7 +25,7 @@ enum ConsoleSyscalls {
     static func read(_ c: SyscallContext) -> SyscallResult {
         guard let d = descriptor(c, c.int32(0)) else { return .error(.EBADF) }
         let count = Int(min(c.arg(2), UInt64(maxTransfer)))
-        switch d.object.read(count: count) {
+        switch d.object.readBytes(count: count) {
         case .failure(let e): return .error(e)
         case .success(let bytes):
             return c.memory.write(c.arg(1), bytes) ? .int(bytes.count) : .error(.EFAULT)
@@ -36,7 +36,7 @@ enum ConsoleSyscalls {
         guard let d = descriptor(c, c.int32(0)) else { return .error(.EBADF) }
         let count = Int(min(c.arg(2), UInt64(maxTransfer)))
         guard let bytes = c.memory.read(c.arg(1), count: count) else { return .error(.EFAULT) }
-        switch d.object.write(bytes) {
+        switch d.object.writeBytes(bytes) {
         case .failure(let e): return .error(e)
         case .success(let n): return .int(n)
         }
@@ -72,7 +72,7 @@ enum ConsoleSyscalls {
     }
 
     static func flush(_ d: FileDescriptor, _ bytes: [UInt8]) -> SyscallResult {
-        switch d.object.write(bytes) {
+        switch d.object.writeBytes(bytes) {
         case .failure(let e): return .error(e)
         case .success(let n): return .int(n)
         }
@@ -84,7 +84,7 @@ enum ConsoleSyscalls {
         switch iovecs(c) { case .failure(let e): return .error(e); case .success(let v): vecs = v }
         var done = 0
         for (base, len) in vecs where len > 0 {
-            switch d.object.read(count: len) {
+            switch d.object.readBytes(count: len) {
             case .failure(let e): return done > 0 ? .int(done) : .error(e)
             case .success(let bytes):
                 guard c.memory.write(base, bytes) else { return done > 0 ? .int(done) : .error(.EFAULT) }
