@@ -19,7 +19,7 @@ only=()
 for a in "$@"; do
     case $a in
         --all) all=1 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "compare-linux: unknown option $a" >&2; exit 64 ;;
         *) only+=("$a") ;;
     esac
