@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= 2
 EMU := .build/release/emu
-DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3
+DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-budgets bench fuzz-cpu clean
