@@ -61,9 +61,9 @@ extension LinuxPersonality {
 
     /// stdin, stdout and stderr on the console (stdout → COM1, stderr → COM2).
     func openStandardFiles(_ p: LinuxProcess) {
-        p.fds[0] = FileDescriptor(ConsoleFile(console: console, uart: nil))
-        p.fds[1] = FileDescriptor(ConsoleFile(console: console, uart: Console.com1))
-        p.fds[2] = FileDescriptor(ConsoleFile(console: console, uart: Console.com2))
+        p.install(FileDescriptor(ConsoleFile(console: console, uart: nil)), at: 0)
+        p.install(FileDescriptor(ConsoleFile(console: console, uart: Console.com1)), at: 1)
+        p.install(FileDescriptor(ConsoleFile(console: console, uart: Console.com2)), at: 2)
     }
 }
 

@@ -127,7 +127,7 @@ final class LinuxPersonality {
 
     /// Returns the process's memory; its EC stays blocked in the reply it never gets.
     func teardown(_ process: LinuxProcess) {
-        process.fds = [:]
+        process.closeAll()
         process.memory.releaseAll()
     }
 

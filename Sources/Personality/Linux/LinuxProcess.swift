@@ -14,6 +14,14 @@ protocol FileObject: AnyObject {
     var isTerminal: Bool { get }
     /// What /proc/PID/fd/N points to.
     var describe: String { get }
+    /// A descriptor now refers to this object / no longer does (pipes count their ends).
+    func descriptorOpened()
+    func descriptorClosed()
+}
+
+extension FileObject {
+    func descriptorOpened() {}
+    func descriptorClosed() {}
 }
 
 final class FileDescriptor {
@@ -67,6 +75,24 @@ final class LinuxProcess {
         self.env = env
         name = Array((executable.split(separator: "/").last.map(String.init) ?? executable).utf8.prefix(15))
     }
+
+    /// Puts `d` at `fd`, closing what was there.
+    func install(_ d: FileDescriptor, at fd: Int32) {
+        closeDescriptor(fd)
+        d.object.descriptorOpened()
+        fds[fd] = d
+    }
+
+    /// close(2) of `fd`; false if it was not open.
+    @discardableResult
+    func closeDescriptor(_ fd: Int32) -> Bool {
+        guard let d = fds.removeValue(forKey: fd) else { return false }
+        d.object.descriptorClosed()
+        return true
+    }
+
+    /// Closes every descriptor (exit).
+    func closeAll() { for fd in Array(fds.keys) { closeDescriptor(fd) } }
 
     /// The lowest free descriptor at or above `minimum` (open(2): "the lowest-numbered file
     /// descriptor not currently open").

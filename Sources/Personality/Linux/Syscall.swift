@@ -45,6 +45,7 @@ enum SyscallTable {
         MemorySyscalls.register(&t)
         ConsoleSyscalls.register(&t)
         TimeSyscalls.register(&t)
+        PipeSyscalls.register(&t)
         return t
     }()
 }

@@ -96,7 +96,7 @@ enum ConsoleSyscalls {
     }
 
     static func close(_ c: SyscallContext) -> SyscallResult {
-        guard c.process.fds.removeValue(forKey: c.int32(0)) != nil else { return .error(.EBADF) }
+        guard c.process.closeDescriptor(c.int32(0)) else { return .error(.EBADF) }
         return .zero
     }
 
@@ -105,7 +105,7 @@ enum ConsoleSyscalls {
         guard minimum >= 0, minimum < 1024 else { return .error(.EINVAL) }
         let new = c.process.lowestFreeDescriptor(from: minimum)
         guard new < 1024 else { return .error(.EMFILE) }
-        c.process.fds[new] = FileDescriptor(d.object, closeOnExec: closeOnExec)
+        c.process.install(FileDescriptor(d.object, closeOnExec: closeOnExec), at: new)
         return .int(Int(new))
     }
 
@@ -115,7 +115,7 @@ enum ConsoleSyscalls {
         guard flags & ~UInt64(0o2000000) == 0 else { return .error(.EINVAL) }      // O_CLOEXEC only
         if old == new { return isDup3 ? .error(.EINVAL) : .int(Int(new)) }
         guard new >= 0, new < 1024 else { return .error(.EBADF) }
-        c.process.fds[new] = FileDescriptor(d.object, closeOnExec: flags != 0)
+        c.process.install(FileDescriptor(d.object, closeOnExec: flags != 0), at: new)
         return .int(Int(new))
     }
 
