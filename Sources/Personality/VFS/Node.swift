@@ -92,6 +92,10 @@ public class Node {
     }
     /// Whether lseek(2) works (ESPIPE for terminals and pipes).
     var seekable: Bool { true }
+    /// Whether lseek(2) takes SEEK_END, SEEK_DATA and SEEK_HOLE (EINVAL otherwise).
+    var seekRelativeToEnd: Bool { true }
+    /// A directory whose entries cannot be removed (no unlink/rmdir operation: EPERM).
+    var namespaceFixed: Bool { false }
 
     // MARK: symlinks
     /// Whether a symlink target read in this directory would leave its file system (host mounts

@@ -112,6 +112,7 @@ public final class OpenFile {
             offset = 0
             return 0
         }
+        if !node.seekRelativeToEnd && whence > LinuxFS.SEEK_CUR { throw .EINVAL }
         let new: Int64
         switch whence {
         case LinuxFS.SEEK_SET: new = off

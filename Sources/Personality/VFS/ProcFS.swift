@@ -54,8 +54,19 @@ class ProcNode: Node {
         s.atime = t; s.mtime = t; s.ctime = t
         return s
     }
-    override func setMode(_ mode: UInt32) throws(Errno) { throw .EPERM }
-    override func setTimes(atime: Timespec?, mtime: Timespec?) throws(Errno) { throw .EPERM }
+    // As on Linux, root's chmod(2) and utimensat(2) on /proc succeed; nothing is kept here.
+    override func setMode(_ mode: UInt32) throws(Errno) {}
+    override func setTimes(atime: Timespec?, mtime: Timespec?) throws(Errno) {}
+    // proc's lookup answers ENOENT for a missing name, so creating anything is ENOENT; it has
+    // no unlink/rmdir/rename operations (vfs_unlink: EPERM).
+    override func create(_ name: [UInt8], type: FileType, mode: UInt32, uid: UInt32, gid: UInt32,
+                         symlinkTarget: [UInt8]) throws(Errno) -> Node { throw .ENOENT }
+    override func link(_ name: [UInt8], to node: Node) throws(Errno) { throw .ENOENT }
+    override func remove(_ name: [UInt8]) throws(Errno) { throw .EPERM }
+    override func rename(_ name: [UInt8], to dir: Node, as newName: [UInt8], exchange: Bool) throws(Errno) {
+        throw (try? dir.lookup(newName)) == nil ? .ENOENT : .EPERM
+    }
+    override var namespaceFixed: Bool { true }
 
     /// A stable inode number for a path under /proc (FNV-1a), so repeated stats agree.
     static func ino(_ parts: [[UInt8]]) -> UInt64 {
@@ -169,10 +180,12 @@ final class ProcFile: ProcNode {
         let end = min(bytes.count, Int(offset) + count)
         return Array(bytes[Int(offset)..<end])
     }
-    override func write(_ file: OpenFile, at offset: Int64, _ bytes: [UInt8]) throws(Errno) -> Int { throw .EACCES }
-    override func truncate(to size: Int64) throws(Errno) { throw .EACCES }
-    // proc(5) files report size 0 and lseek(2) SEEK_DATA/SEEK_HOLE see no data.
-    override func seekData(from offset: Int64, hole: Bool) throws(Errno) -> Int64 { throw .ENXIO }
+    // Root may open these for writing (mode 0444 does not stop it); the write is EIO, a
+    // truncate does nothing, as on Linux.
+    override func write(_ file: OpenFile, at offset: Int64, _ bytes: [UInt8]) throws(Errno) -> Int { throw .EIO }
+    override func truncate(to size: Int64) throws(Errno) {}
+    // seq_file's lseek takes SEEK_SET and SEEK_CUR only.
+    override var seekRelativeToEnd: Bool { false }
 }
 
 /// A symlink whose target a closure gives for the caller.

@@ -52,7 +52,6 @@ extension VFS {
         if node.type != .regular { throw .EINVAL }
         try checkAccess(node, .write, caller)
         if length > VFS.maxFileSize { throw .EFBIG }
-        if node is ProcNode { throw .EACCES }
         try node.truncate(to: length)
     }
 

@@ -66,6 +66,7 @@ extension VFS {
         if r.parent.fs.readOnly { throw .EROFS }
         guard let victim = try r.parent.lookup(r.name) else { throw .ENOENT }
         try mayDelete(r.parent, victim, isDirectory: true, caller)
+        if r.parent.namespaceFixed { throw .EPERM }
         if isMountBoundary(victim) { throw .EBUSY }
         if try !victim.isEmptyDirectory() { throw .ENOTEMPTY }
         try r.parent.remove(r.name)
@@ -87,6 +88,7 @@ extension VFS {
         }
         guard let victim else { throw .ENOENT }
         try mayDelete(r.parent, victim, isDirectory: false, caller)
+        if r.parent.namespaceFixed { throw .EPERM }
         if isMountBoundary(victim) { throw .EBUSY }
         try r.parent.remove(r.name)
     }

@@ -53,7 +53,6 @@ extension VFS {
         if wantsRead { want.insert(.read) }
         if wantsWrite { want.insert(.write) }
         try checkAccess(node, want, caller)
-        if node is ProcNode && wantsWrite { throw .EACCES }
         if flags & LinuxFS.O_TRUNC != 0 && node.type == .regular { try node.truncate(to: 0) }
         try node.opened(file)
         return file

@@ -59,7 +59,7 @@ public final class VFS {
         _ = VFS.makeDirectory(r, "tmp", 0o1777)
 
         let procDir = VFS.makeDirectory(r, "proc", 0o555)
-        let procFS = FileSystem(name: "proc", dev: LinuxFS.makedev(0, nextDev), readOnly: true, clock: clock)
+        let procFS = FileSystem(name: "proc", dev: LinuxFS.makedev(0, nextDev), readOnly: false, clock: clock)
         nextDev += 1
         attach(ProcRoot(fs: procFS, proc: proc), on: procDir, path: "/proc")
     }
