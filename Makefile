@@ -20,11 +20,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release -j $(JOBS)
 
-guests: deps
-	$(MAKE) -C guests kernels bench hedron hedron-check
+guests: deps build
+	$(MAKE) -C guests kernels bench hedron hedron-check linux images
 
 demo: build guests
-	$(EMU) boot guests/build/kernels/serial_hello.elf; test $$? = 33
+	$(EMU) boot guests/build/images/hello.img
 
 test: build guests test-swift test-kernels test-hedron test-budgets
 
