@@ -68,6 +68,8 @@ test-budgets:
 
 bench: build guests
 	scripts/bench.sh
+	@echo
+	scripts/bench-linux.sh
 
 clean:
 	rm -rf .build guests/build
