@@ -5,7 +5,7 @@ EMU := .build/release/emu
 DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-budgets bench fuzz-cpu clean
+.PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-budgets bench fuzz-cpu clean
 
 all: build
 
@@ -26,7 +26,7 @@ guests: deps build
 demo: build guests
 	$(EMU) boot guests/build/images/hello.img
 
-test: build guests test-swift test-kernels test-hedron test-budgets
+test: build guests test-swift test-kernels test-hedron test-linux test-budgets
 
 SHELL := bash
 test-swift:
@@ -51,6 +51,13 @@ test-hedron:
 	  if [ $$st = 33 ]; then pass=$$((pass+1)); echo "ok   $$p"; else fail=$$((fail+1)); echo "FAIL $$p (status $$st)"; cat .build/hedron-$$(basename $$p .elf).log; fi; \
 	done; \
 	echo "hedron programs: $$pass passed, $$fail failed"; test $$fail = 0
+
+# Static Linux programs (guests/linux, cases.txt) natively and under `emu run`: stdout and exit
+# status must be byte-identical; then the demo image must boot and exit 0.
+test-linux:
+	$(MAKE) -C guests linux-check
+	scripts/compare-linux.sh
+	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per
 # instruction form (make test runs 500); SEED varies the streams. Prints forms that mismatch.
