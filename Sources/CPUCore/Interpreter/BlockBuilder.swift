@@ -68,7 +68,8 @@ extension CPU {
                 }
                 // Decode faults are raised at this instruction: cache nothing.
                 return nil
-            case .success(let d):
+            case .success(var d):
+                d.seq = UInt8(count + 1)
                 blocks.records[start + count] = d
                 count += 1
                 let len = Int(d.len)

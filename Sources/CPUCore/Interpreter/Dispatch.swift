@@ -99,7 +99,8 @@ extension CPU {
         let n = UInt64(blk.count) <= left ? Int(blk.count) : Int(left)
         let end = p + n
         var jumped = false
-        @inline(__always) func done() -> Int { retired &+ (p - first) }
+        // Instructions of the chain retired before the current one (`p`), from its place in the block.
+        @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
         blockLoop: while p < end {
             let i = p
             switch i.pointee.op {
@@ -695,13 +696,15 @@ extension CPU {
             case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .stale:
-                rip = i.pointee.rip; jumped = true; break blockLoop
+                // The block's code was overwritten: nothing links to the re-decoded block yet.
+                rip = i.pointee.rip; return (.jumped, done(), Int(blk.start))
             }
             p += 1
         }
-        if !jumped { rip = (p - 1).pointee.next }
-        // Blocks usually end at their last record: avoid the pointer division then.
-        retired &+= p == end ? n : p - first
+        // `p - 1` is the last instruction run: its place in the block is how many retired.
+        let last = p - 1
+        if !jumped { rip = last.pointee.next }
+        retired &+= Int(last.pointee.seq)
         // Chain to the linked successor without leaving the interpreter.
         if _slowPath(attention) || UInt64(retired) >= budget { return (.jumped, retired, Int(blk.start)) }
         guard let next = cache.successor(of: Int(blk.start), rip: rip, generation: cache.generation &+ mmu.generation) else {
