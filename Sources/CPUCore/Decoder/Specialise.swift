@@ -47,6 +47,10 @@ extension Decoder {
         case .aluRM32:
             if alu == .cmp { return .cmpRM32 }
             return alu == .adc || alu == .sbb ? d.op : .aluRM32fast
+        case .aluMR8 where alu == .cmp: return .cmpMR8
+        case .aluRM8 where alu == .cmp: return .cmpRM8
+        case .aluRR8 where alu == .cmp: return .cmpRR8
+        case .aluRI8 where alu == .cmp: return .cmpRI8
         case .aluMR32 where alu == .cmp: return .cmpMR32
         case .aluMR64 where alu == .cmp: return .cmpMR64
         case .aluMI8 where alu == .cmp: return .cmpMI8

@@ -161,6 +161,20 @@ extension CPU {
                 guard let a: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let b = regs[Int(i.pointee.r)]
                 setFlags(LazyFlags.sub, sign: 63, res: a &- b, a: a, b: b)
+            case .cmpMR8:
+                guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(m), b = UInt64(reg(i.pointee.r, UInt8.self))
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRM8:
+                guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = UInt64(m)
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRR8:
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = UInt64(reg(i.pointee.b, UInt8.self))
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRI8:
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = i.pointee.imm & 0xFF
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
             case .cmpMI8:
                 guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let a = UInt64(m), b = i.pointee.imm & 0xFF

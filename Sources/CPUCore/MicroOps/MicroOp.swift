@@ -21,6 +21,7 @@ public enum MicroOp: UInt16 {
     case xorRR64, andRR64, orRR64, andRI64, subRR32, addRM64, imul2RR64, imul3RR64
     case aluRM32fast, aluRM64fast     // ADD OR AND SUB XOR from memory (no ADC/SBB/CMP)
     case cmpMR32, cmpMR64, cmpMI8, cmpMI32, cmpMI64   // CMP with a memory first operand
+    case cmpMR8, cmpRM8, cmpRR8, cmpRI8               // byte CMP (byte loops: memcmp, strlen, parsers)
     case movzxbRM, movzxwRM, movzxbRR, movzxwRR, movsxdRM, movsxdRR  // to a 32/64-bit register
     // TEST.
     case testRR8, testRR16, testRR32, testRR64
