@@ -719,8 +719,12 @@ extension CPU {
         let last = p - 1
         if !jumped { rip = last.pointee.next }
         retired &+= Int(last.pointee.seq)
+        if _slowPath(attention) || UInt64(truncatingIfNeeded: retired) >= budget { return (.jumped, retired, Int(blk.start)) }
+        // A direct branch back to this block's start (a loop) runs the block again without a link
+        // lookup: nothing in it can have changed the mapping of its code (system instructions end
+        // blocks, and a write to its code turns its records stale).
+        if rip == blk.rip && (last.pointee.op == .jcc || last.pointee.op == .jmp) { continue }
         // Chain to the linked successor without leaving the interpreter.
-        if _slowPath(attention) || UInt64(retired) >= budget { return (.jumped, retired, Int(blk.start)) }
         guard let next = cache.successor(of: Int(blk.start), rip: rip, generation: cache.generation &+ mmu.generation) else {
             return (.jumped, retired, Int(blk.start))
         }
