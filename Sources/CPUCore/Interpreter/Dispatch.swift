@@ -280,6 +280,51 @@ extension CPU {
                 let (r, o) = Int64(bitPattern: regs[Int(i.pointee.b)]).multipliedReportingOverflow(by: Int64(bitPattern: i.pointee.imm))
                 regs[Int(i.pointee.r)] = UInt64(bitPattern: r)
                 setFlagsCO(UInt64(bitPattern: r), cf: o, of: o)
+            // Flag-free forms (FlagLiveness.swift): no later instruction can see these flags.
+            case .addRR64nf: regs[Int(i.pointee.r)] &+= regs[Int(i.pointee.b)]
+            case .addRI64nf: regs[Int(i.pointee.r)] &+= i.pointee.imm
+            case .subRR64nf: regs[Int(i.pointee.r)] &-= regs[Int(i.pointee.b)]
+            case .subRI64nf: regs[Int(i.pointee.r)] &-= i.pointee.imm
+            case .addRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &+ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .addRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &+ i.pointee.imm) & 0xFFFF_FFFF
+            case .subRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &- regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .xorRR64nf: regs[Int(i.pointee.r)] ^= regs[Int(i.pointee.b)]
+            case .andRR64nf: regs[Int(i.pointee.r)] &= regs[Int(i.pointee.b)]
+            case .orRR64nf: regs[Int(i.pointee.r)] |= regs[Int(i.pointee.b)]
+            case .andRI64nf: regs[Int(i.pointee.r)] &= i.pointee.imm
+            case .xorRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] ^ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .andRI32nf: regs[Int(i.pointee.r)] &= i.pointee.imm & 0xFFFF_FFFF
+            case .shlRI64nf: regs[Int(i.pointee.r)] &<<= i.pointee.imm & 63
+            case .shrRI64nf: regs[Int(i.pointee.r)] &>>= i.pointee.imm & 63
+            case .sarRI64nf:
+                regs[Int(i.pointee.r)] = UInt64(bitPattern: Int64(bitPattern: regs[Int(i.pointee.r)]) &>> Int64(i.pointee.imm & 63))
+            case .shlRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &<< (i.pointee.imm & 31)) & 0xFFFF_FFFF
+            case .shrRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] & 0xFFFF_FFFF) &>> (i.pointee.imm & 31)
+            case .sarRI32nf:
+                regs[Int(i.pointee.r)] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: regs[Int(i.pointee.r)]) &>> Int32(i.pointee.imm & 31)))
+            // The low 64 bits of a product are the same signed or unsigned.
+            case .imul2RR64nf: regs[Int(i.pointee.r)] = regs[Int(i.pointee.r)] &* regs[Int(i.pointee.b)]
+            case .imul3RR64nf: regs[Int(i.pointee.r)] = regs[Int(i.pointee.b)] &* i.pointee.imm
+            case .aluRM64fastNF:
+                guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = regs[Int(i.pointee.r)]
+                switch i.pointee.aux {
+                case 0: regs[Int(i.pointee.r)] = a &+ m
+                case 5: regs[Int(i.pointee.r)] = a &- m
+                case 1: regs[Int(i.pointee.r)] = a | m
+                case 4: regs[Int(i.pointee.r)] = a & m
+                default: regs[Int(i.pointee.r)] = a ^ m
+                }
+            case .aluRM32fastNF:
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)])
+                switch i.pointee.aux {
+                case 0: regs[Int(i.pointee.r)] = UInt64(a &+ m)
+                case 5: regs[Int(i.pointee.r)] = UInt64(a &- m)
+                case 1: regs[Int(i.pointee.r)] = UInt64(a | m)
+                case 4: regs[Int(i.pointee.r)] = UInt64(a & m)
+                default: regs[Int(i.pointee.r)] = UInt64(a ^ m)
+                }
             case .jcc:
                 // The common cases inline: JE/JNE after anything lazy, and the CMP/SUB fast path.
                 let cc = i.pointee.aux
