@@ -77,6 +77,8 @@ extension Decoder {
             case (.ror, 4): return .rorRI32
             default: return d.op
             }
+        case .jcc where d.aux == 4: return .jz
+        case .jcc where d.aux == 5: return .jnz
         case .imul2RR where d.osz == 8: return .imul2RR64
         case .imul3RR where d.osz == 8: return .imul3RR64
         default: return d.op

@@ -19,6 +19,16 @@ extension MicroOp {
     }
 }
 
+extension MicroOp {
+    /// Branches whose target is decoded into the record (`imm`), conditional or not.
+    var isDirectBranch: Bool {
+        switch self {
+        case .jcc, .jz, .jnz, .jmp: return true
+        default: return false
+        }
+    }
+}
+
 extension CPU {
     /// The block at `rip`, decoding it on a miss; nil with `exception` set if the first
     /// instruction cannot be fetched or decoded.

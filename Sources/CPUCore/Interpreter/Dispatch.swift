@@ -348,6 +348,8 @@ extension CPU {
                     taken = conditionOutlined(cc)
                 }
                 if taken { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
+            case .jz: if zf { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
+            case .jnz: if !zf { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
             case .movzxbRM:
                 guard let v: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 regs[Int(i.pointee.r)] = UInt64(v)
@@ -768,7 +770,7 @@ extension CPU {
         // A direct branch back to this block's start (a loop) runs the block again without a link
         // lookup: nothing in it can have changed the mapping of its code (system instructions end
         // blocks, and a write to its code turns its records stale).
-        if rip == blk.rip && (last.pointee.op == .jcc || last.pointee.op == .jmp) { continue }
+        if rip == blk.rip && last.pointee.op.isDirectBranch { continue }
         // Chain to the linked successor without leaving the interpreter.
         guard let next = cache.successor(of: Int(blk.start), rip: rip, generation: cache.generation &+ mmu.generation) else {
             return (.jumped, retired, Int(blk.start))

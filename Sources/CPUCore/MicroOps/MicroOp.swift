@@ -65,6 +65,7 @@ public enum MicroOp: UInt16 {
 
     // Control transfer.
     case jcc                // `aux` = condition, imm = target
+    case jz, jnz            // JE/JNE, the commonest conditions: ZF alone (imm = target)
     case jmp                // imm = target
     case jmpR, jmpM         // indirect
     case call               // imm = target
