@@ -94,7 +94,7 @@ extension CPU {
             break
         }
         blocks.markDeadFlags(start: start, count: count)
-        blocks.commit(rip: rip, phys: phys, start: start, count: count)
+        blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
     }
 }

@@ -46,6 +46,7 @@ extension CPU {
             var budget = limit &- instret &- stalled
             if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
             let (end, done, last) = executeBlocks(b, budget: budget)
+            blocks.clearStop()
             instret &+= UInt64(done)
             switch end {
             case .fellThrough, .jumped:
@@ -95,13 +96,13 @@ extension CPU {
         while true {
         let first = UnsafePointer(records + Int(blk.start))
         var p = first
-        let left = budget &- UInt64(retired)
-        let n = UInt64(blk.count) <= left ? Int(blk.count) : Int(left)
-        let end = p + n
+        // Blocks end at their `.blockEnd` record; if the budget runs out first, one is planted there.
+        let left = budget &- UInt64(truncatingIfNeeded: retired)
+        if _slowPath(UInt64(blk.count) > left) { cache.plantStop(at: Int(blk.start) &+ Int(left)) }
         var jumped = false
         // Instructions of the chain retired before the current one (`p`), from its place in the block.
         @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
-        blockLoop: while p < end {
+        blockLoop: while true {
             let i = p
             switch i.pointee.op {
             // MARK: hot specialisations
@@ -756,13 +757,15 @@ extension CPU {
             case .x87: guard executeX87(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.
                 rip = i.pointee.rip; return (.jumped, done(), Int(blk.start))
             }
             p += 1
         }
-        // `p - 1` is the last instruction run: its place in the block is how many retired.
+        // `p - 1` is the last instruction run (`p` is past a branch or at the end marker): its
+        // place in the block is how many retired.
         let last = p - 1
         if !jumped { rip = last.pointee.next }
         retired &+= Int(last.pointee.seq)

@@ -8,6 +8,7 @@ public enum MicroOp: UInt16 {
     // Invalid / control of the interpreter.
     case invalid = 0        // raises #UD (aux: 0 = undefined encoding)
     case stale              // the block was invalidated (self-modifying code): leave and re-decode
+    case blockEnd           // after a block's last record (`next` = fall-through RIP), or where the run budget ends
 
     // ALU: ADD OR ADC SBB AND SUB XOR CMP, `aux` = AluOp. SDM Vol. 2 Appendix A rows 00–3F, 80–83.
     case aluRR8, aluRR16, aluRR32, aluRR64
