@@ -22,9 +22,11 @@ extension MicroOp {
 extension MicroOp {
     /// Branches whose target is decoded into the record (`imm`), conditional or not.
     var isDirectBranch: Bool {
-        switch self {
-        case .jcc, .jz, .jnz, .jmp: return true
-        default: return false
+        @inline(__always) get {
+            switch self {
+            case .jcc, .jz, .jnz, .jmp: return true
+            default: return false
+            }
         }
     }
 }
