@@ -52,12 +52,20 @@ public final class MMU {
 
     // MARK: - Hot paths
 
+    /// The page number of the last byte of a `T` at `va`. The fast paths index the TLB by the page
+    /// of `va` but compare the tag with this: a slot's tag always has the slot's index in its low
+    /// bits, so the compare hits only if the access lies within one mapped page; one that crosses
+    /// into the next page (whose number differs in those bits) or wraps takes the slow path.
+    @inlinable @inline(__always)
+    static func lastPage<T>(_ va: UInt64, _: T.Type) -> UInt64 {
+        (va &+ UInt64(MemoryLayout<T>.size &- 1)) >> 12
+    }
+
     /// Reads a `T` at linear address `va`. Returns nil (with `fault` set) if the access faults.
     @inlinable @inline(__always)
     public func read<T: FixedWidthInteger>(_ va: UInt64, as: T.Type = T.self) -> T? {
-        let vpn = va >> 12
-        let e = readTLB.slots[Int(truncatingIfNeeded: vpn) & TLBTable.mask]
-        if _fastPath(e.tag == vpn | modeTag && (va & 0xFFF) <= UInt64(0x1000 - MemoryLayout<T>.size)) {
+        let e = readTLB.slots[Int(truncatingIfNeeded: va >> 12) & TLBTable.mask]
+        if _fastPath(e.tag == MMU.lastPage(va, T.self) | modeTag) {
             return UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: va) &+ e.addend).unsafelyUnwrapped
                 .loadUnaligned(as: T.self)
         }
@@ -69,9 +77,8 @@ public final class MMU {
     /// then no byte was written.
     @inlinable @inline(__always)
     public func write<T: FixedWidthInteger>(_ va: UInt64, _ value: T) -> Bool {
-        let vpn = va >> 12
-        let e = writeTLB.slots[Int(truncatingIfNeeded: vpn) & TLBTable.mask]
-        if _fastPath(e.tag == vpn | modeTag && (va & 0xFFF) <= UInt64(0x1000 - MemoryLayout<T>.size)) {
+        let e = writeTLB.slots[Int(truncatingIfNeeded: va >> 12) & TLBTable.mask]
+        if _fastPath(e.tag == MMU.lastPage(va, T.self) | modeTag) {
             UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: va) &+ e.addend).unsafelyUnwrapped
                 .storeBytes(of: value, as: T.self)
             return true

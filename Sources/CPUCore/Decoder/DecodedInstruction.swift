@@ -33,6 +33,12 @@ public let zeroReg: UInt8 = 16
     /// No later instruction of the block reads the flags this one writes, so it may skip computing
     /// them (set by the block builder's liveness pass).
     public var flagsDead: Bool
+    /// Position in its block, from 1 (set by the block builder): how many instructions of the
+    /// block have retired once this one has, so the interpreter counts without dividing.
+    public var seq: UInt8
+    /// The memory operand needs more than `disp + base + index << scale`: an FS/GS base or 32-bit
+    /// address wrap (67h). Set once at the end of decoding.
+    public var eaSpecial: Bool
     /// Displacement, sign-extended; for RIP-relative operands the absolute address.
     public var disp: UInt64
     /// Immediate, sign- or zero-extended as the instruction defines; branch target for relative branches.
@@ -42,7 +48,7 @@ public let zeroReg: UInt8 = 16
 
     public init() {
         op = .invalid; aux = 0; r = 0; b = zeroReg; index = zeroReg; scale = 0; seg = 0; pfx = 0; osz = 4
-        len = 0; flagsDead = false; disp = 0; imm = 0; next = 0
+        len = 0; flagsDead = false; seq = 0; eaSpecial = false; disp = 0; imm = 0; next = 0
     }
 
     /// Linear address of this instruction.

@@ -201,6 +201,7 @@ public struct Decoder {
         if let e = finish(&d, at: rip) { return .failure(e) }
         if lock && !lockAllowed(d) { return .failure(.undefined) }
         d.op = Decoder.specialised(d)
+        d.eaSpecial = d.seg != 0 || d.pfx & Prefix.addr32 != 0
         return .success(d)
     }
 

@@ -47,6 +47,10 @@ extension Decoder {
         case .aluRM32:
             if alu == .cmp { return .cmpRM32 }
             return alu == .adc || alu == .sbb ? d.op : .aluRM32fast
+        case .aluMR8 where alu == .cmp: return .cmpMR8
+        case .aluRM8 where alu == .cmp: return .cmpRM8
+        case .aluRR8 where alu == .cmp: return .cmpRR8
+        case .aluRI8 where alu == .cmp: return .cmpRI8
         case .aluMR32 where alu == .cmp: return .cmpMR32
         case .aluMR64 where alu == .cmp: return .cmpMR64
         case .aluMI8 where alu == .cmp: return .cmpMI8
@@ -73,6 +77,8 @@ extension Decoder {
             case (.ror, 4): return .rorRI32
             default: return d.op
             }
+        case .jcc where d.aux == 4: return .jz
+        case .jcc where d.aux == 5: return .jnz
         case .imul2RR where d.osz == 8: return .imul2RR64
         case .imul3RR where d.osz == 8: return .imul3RR64
         default: return d.op

@@ -19,6 +19,18 @@ extension MicroOp {
     }
 }
 
+extension MicroOp {
+    /// Branches whose target is decoded into the record (`imm`), conditional or not.
+    var isDirectBranch: Bool {
+        @inline(__always) get {
+            switch self {
+            case .jcc, .jz, .jnz, .jmp: return true
+            default: return false
+            }
+        }
+    }
+}
+
 extension CPU {
     /// The block at `rip`, decoding it on a miss; nil with `exception` set if the first
     /// instruction cannot be fetched or decoded.
@@ -68,7 +80,8 @@ extension CPU {
                 }
                 // Decode faults are raised at this instruction: cache nothing.
                 return nil
-            case .success(let d):
+            case .success(var d):
+                d.seq = UInt8(count + 1)
                 blocks.records[start + count] = d
                 count += 1
                 let len = Int(d.len)
@@ -83,7 +96,7 @@ extension CPU {
             break
         }
         blocks.markDeadFlags(start: start, count: count)
-        blocks.commit(rip: rip, phys: phys, start: start, count: count)
+        blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
     }
 }

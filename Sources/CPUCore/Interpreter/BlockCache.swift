@@ -92,20 +92,53 @@ final class BlockCache {
         return e.rip == rip && e.phys == phys ? e : nil
     }
 
-    /// Room for a block of up to `maxBlock` records; flushes when the arena is full.
+    /// Room for a block of up to `maxBlock` records and its end marker; flushes when the arena is full.
     func reserve() -> Int {
-        if used + BlockCache.maxBlock > BlockCache.arenaSize { flush() }
+        if used + BlockCache.maxBlock + 1 > BlockCache.arenaSize { flush() }
         return used
     }
 
-    func commit(rip: UInt64, phys: UInt64, start: Int, count: Int) {
+    /// Enters the block of `count` records at `start` and closes it with a `.blockEnd` record, so
+    /// the interpreter's loop needs no end test: the marker's `next` is the fall-through RIP and
+    /// its `seq` counts the whole block (a flush turns it stale like any record, with the same meaning).
+    func commit(rip: UInt64, phys: UInt64, start: Int, count: Int, next: UInt64) {
+        var end = DecodedInstruction()
+        end.op = .blockEnd
+        end.next = next
+        end.len = 0
+        end.seq = UInt8(count + 1)
+        records[start + count] = end
         table[BlockCache.slot(rip)] = BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
-        used = start + count
+        used = start + count + 1
+    }
+
+    // MARK: - Budget stop
+
+    /// The record temporarily replaced by a `.blockEnd` because the run budget ends there, and its kind.
+    private var stopIndex = -1
+    private var stopSaved = MicroOp.invalid
+
+    /// Ends execution before record `k` (the run budget runs out inside a block): its kind is
+    /// replaced by `.blockEnd` until `clearStop`. Only one stop exists at a time.
+    func plantStop(at k: Int) {
+        clearStop()
+        stopSaved = records[k].op
+        records[k].op = .blockEnd
+        stopIndex = k
+    }
+
+    /// Puts back the record a budget stop replaced, unless a flush has made it stale since.
+    @inline(__always) func clearStop() {
+        if _slowPath(stopIndex >= 0) {
+            if records[stopIndex].op == .blockEnd { records[stopIndex].op = stopSaved }
+            stopIndex = -1
+        }
     }
 
     func flush() {
         let stale = MicroOp.stale
         for i in 0..<used { records[i].op = stale }
+        stopIndex = -1
         used = 0
         table.update(repeating: BlockEntry(), count: BlockCache.tableSize)
         flushes += 1

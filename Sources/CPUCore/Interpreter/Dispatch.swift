@@ -55,6 +55,7 @@ extension CPU {
             var budget = limit &- instret &- stalled
             if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
             let (end, done, last) = executeBlocks(b, budget: budget)
+            blocks.clearStop()
             instret &+= UInt64(done)
             switch end {
             case .fellThrough, .jumped:
@@ -106,12 +107,13 @@ extension CPU {
         while true {
         let first = UnsafePointer(records + Int(blk.start))
         var p = first
-        let left = budget &- UInt64(retired)
-        let n = UInt64(blk.count) <= left ? Int(blk.count) : Int(left)
-        let end = p + n
+        // Blocks end at their `.blockEnd` record; if the budget runs out first, one is planted there.
+        let left = budget &- UInt64(truncatingIfNeeded: retired)
+        if _slowPath(UInt64(blk.count) > left) { cache.plantStop(at: Int(blk.start) &+ Int(left)) }
         var jumped = false
-        @inline(__always) func done() -> Int { retired &+ (p - first) }
-        blockLoop: while p < end {
+        // Instructions of the chain retired before the current one (`p`), from its place in the block.
+        @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
+        blockLoop: while true {
             let i = p
             switch i.pointee.op {
             // MARK: hot specialisations
@@ -171,6 +173,20 @@ extension CPU {
                 guard let a: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let b = regs[Int(i.pointee.r)]
                 setFlags(LazyFlags.sub, sign: 63, res: a &- b, a: a, b: b)
+            case .cmpMR8:
+                guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(m), b = UInt64(reg(i.pointee.r, UInt8.self))
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRM8:
+                guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = UInt64(m)
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRR8:
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = UInt64(reg(i.pointee.b, UInt8.self))
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
+            case .cmpRI8:
+                let a = UInt64(reg(i.pointee.r, UInt8.self)), b = i.pointee.imm & 0xFF
+                setFlags(LazyFlags.sub, sign: 7, res: (a &- b) & 0xFF, a: a, b: b)
             case .cmpMI8:
                 guard let m: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 let a = UInt64(m), b = i.pointee.imm & 0xFF
@@ -276,6 +292,51 @@ extension CPU {
                 let (r, o) = Int64(bitPattern: regs[Int(i.pointee.b)]).multipliedReportingOverflow(by: Int64(bitPattern: i.pointee.imm))
                 regs[Int(i.pointee.r)] = UInt64(bitPattern: r)
                 setFlagsCO(UInt64(bitPattern: r), cf: o, of: o)
+            // Flag-free forms (FlagLiveness.swift): no later instruction can see these flags.
+            case .addRR64nf: regs[Int(i.pointee.r)] &+= regs[Int(i.pointee.b)]
+            case .addRI64nf: regs[Int(i.pointee.r)] &+= i.pointee.imm
+            case .subRR64nf: regs[Int(i.pointee.r)] &-= regs[Int(i.pointee.b)]
+            case .subRI64nf: regs[Int(i.pointee.r)] &-= i.pointee.imm
+            case .addRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &+ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .addRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &+ i.pointee.imm) & 0xFFFF_FFFF
+            case .subRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &- regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .xorRR64nf: regs[Int(i.pointee.r)] ^= regs[Int(i.pointee.b)]
+            case .andRR64nf: regs[Int(i.pointee.r)] &= regs[Int(i.pointee.b)]
+            case .orRR64nf: regs[Int(i.pointee.r)] |= regs[Int(i.pointee.b)]
+            case .andRI64nf: regs[Int(i.pointee.r)] &= i.pointee.imm
+            case .xorRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] ^ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .andRI32nf: regs[Int(i.pointee.r)] &= i.pointee.imm & 0xFFFF_FFFF
+            case .shlRI64nf: regs[Int(i.pointee.r)] &<<= i.pointee.imm & 63
+            case .shrRI64nf: regs[Int(i.pointee.r)] &>>= i.pointee.imm & 63
+            case .sarRI64nf:
+                regs[Int(i.pointee.r)] = UInt64(bitPattern: Int64(bitPattern: regs[Int(i.pointee.r)]) &>> Int64(i.pointee.imm & 63))
+            case .shlRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] &<< (i.pointee.imm & 31)) & 0xFFFF_FFFF
+            case .shrRI32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] & 0xFFFF_FFFF) &>> (i.pointee.imm & 31)
+            case .sarRI32nf:
+                regs[Int(i.pointee.r)] = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: regs[Int(i.pointee.r)]) &>> Int32(i.pointee.imm & 31)))
+            // The low 64 bits of a product are the same signed or unsigned.
+            case .imul2RR64nf: regs[Int(i.pointee.r)] = regs[Int(i.pointee.r)] &* regs[Int(i.pointee.b)]
+            case .imul3RR64nf: regs[Int(i.pointee.r)] = regs[Int(i.pointee.b)] &* i.pointee.imm
+            case .aluRM64fastNF:
+                guard let m: UInt64 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = regs[Int(i.pointee.r)]
+                switch i.pointee.aux {
+                case 0: regs[Int(i.pointee.r)] = a &+ m
+                case 5: regs[Int(i.pointee.r)] = a &- m
+                case 1: regs[Int(i.pointee.r)] = a | m
+                case 4: regs[Int(i.pointee.r)] = a & m
+                default: regs[Int(i.pointee.r)] = a ^ m
+                }
+            case .aluRM32fastNF:
+                guard let m: UInt32 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
+                let a = UInt32(truncatingIfNeeded: regs[Int(i.pointee.r)])
+                switch i.pointee.aux {
+                case 0: regs[Int(i.pointee.r)] = UInt64(a &+ m)
+                case 5: regs[Int(i.pointee.r)] = UInt64(a &- m)
+                case 1: regs[Int(i.pointee.r)] = UInt64(a | m)
+                case 4: regs[Int(i.pointee.r)] = UInt64(a & m)
+                default: regs[Int(i.pointee.r)] = UInt64(a ^ m)
+                }
             case .jcc:
                 // The common cases inline: JE/JNE after anything lazy, and the CMP/SUB fast path.
                 let cc = i.pointee.aux
@@ -299,6 +360,8 @@ extension CPU {
                     taken = conditionOutlined(cc)
                 }
                 if taken { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
+            case .jz: if zf { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
+            case .jnz: if !zf { rip = i.pointee.imm; p += 1; jumped = true; break blockLoop }
             case .movzxbRM:
                 guard let v: UInt8 = load(ea(i)) else { memFault(i); return faultAt(i, done(), Int(blk.start)) }
                 regs[Int(i.pointee.r)] = UInt64(v)
@@ -705,16 +768,24 @@ extension CPU {
             case .x87: guard executeX87(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .blockEnd: break blockLoop
             case .stale:
-                rip = i.pointee.rip; jumped = true; break blockLoop
+                // The block's code was overwritten: nothing links to the re-decoded block yet.
+                rip = i.pointee.rip; return (.jumped, done(), Int(blk.start))
             }
             p += 1
         }
-        if !jumped { rip = (p - 1).pointee.next }
-        // Blocks usually end at their last record: avoid the pointer division then.
-        retired &+= p == end ? n : p - first
+        // `p - 1` is the last instruction run (`p` is past a branch or at the end marker): its
+        // place in the block is how many retired.
+        let last = p - 1
+        if !jumped { rip = last.pointee.next }
+        retired &+= Int(last.pointee.seq)
+        if _slowPath(attention) || UInt64(truncatingIfNeeded: retired) >= budget { return (.jumped, retired, Int(blk.start)) }
+        // A direct branch back to this block's start (a loop) runs the block again without a link
+        // lookup: nothing in it can have changed the mapping of its code (system instructions end
+        // blocks, and a write to its code turns its records stale).
+        if rip == blk.rip && last.pointee.op.isDirectBranch { continue }
         // Chain to the linked successor without leaving the interpreter.
-        if _slowPath(attention) || UInt64(retired) >= budget { return (.jumped, retired, Int(blk.start)) }
         guard let next = cache.successor(of: Int(blk.start), rip: rip, generation: cache.generation &+ mmu.generation) else {
             return (.jumped, retired, Int(blk.start))
         }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Flag liveness within a block: an instruction whose flag results are overwritten by a later
 // instruction of the same block before anything could observe them — a reader, or an
-// instruction that might fault and so push RFLAGS — need not compute them. Used for the
-// rotates and INC/DEC, whose partial flag updates otherwise force a full materialisation.
+// instruction that might fault and so push RFLAGS — need not compute them. The rotates and
+// INC/DEC test `flagsDead` (their partial flag updates otherwise force a full materialisation);
+// the hot ALU, shift and IMUL forms are replaced by flag-free micro-ops.
 
 extension MicroOp {
     /// Register-only forms that write all six status flags and cannot fault.
@@ -36,6 +37,37 @@ extension MicroOp {
         default: return false
         }
     }
+
+    /// The same operation without its flag work, for forms that read no flags and write them all
+    /// (or fault before writing any: a load that faults leaves the flags untouched either way).
+    var flagFree: MicroOp? {
+        switch self {
+        case .addRR64: return .addRR64nf
+        case .addRI64: return .addRI64nf
+        case .subRR64: return .subRR64nf
+        case .subRI64: return .subRI64nf
+        case .addRR32: return .addRR32nf
+        case .addRI32: return .addRI32nf
+        case .subRR32: return .subRR32nf
+        case .xorRR64: return .xorRR64nf
+        case .andRR64: return .andRR64nf
+        case .orRR64: return .orRR64nf
+        case .andRI64: return .andRI64nf
+        case .xorRR32: return .xorRR32nf
+        case .andRI32: return .andRI32nf
+        case .shlRI64: return .shlRI64nf
+        case .shrRI64: return .shrRI64nf
+        case .sarRI64: return .sarRI64nf
+        case .shlRI32: return .shlRI32nf
+        case .shrRI32: return .shrRI32nf
+        case .sarRI32: return .sarRI32nf
+        case .imul2RR64: return .imul2RR64nf
+        case .imul3RR64: return .imul3RR64nf
+        case .aluRM64fast: return .aluRM64fastNF
+        case .aluRM32fast: return .aluRM32fastNF
+        default: return nil
+        }
+    }
 }
 
 extension BlockCache {
@@ -45,6 +77,7 @@ extension BlockCache {
         for k in stride(from: start + count - 1, through: start, by: -1) {
             let op = records[k].op
             if op.flagsElidable && !live { records[k].flagsDead = true; continue }
+            if !live, let free = op.flagFree { records[k].op = free; records[k].flagsDead = true; continue }
             records[k].flagsDead = false
             if op.writesAllFlags {
                 live = false

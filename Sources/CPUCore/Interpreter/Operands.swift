@@ -54,10 +54,21 @@ extension CPU {
 
     // MARK: - Effective addresses
 
+    /// The linear address of the memory operand. In 64-bit mode only FS and GS have a base
+    /// (SDM Vol. 1 §3.4.2.1; `segBase[0]`, the flat segment, is always 0), so most forms are
+    /// `disp + base + index << scale` and only `eaSpecial` ones take the segment and 67h path.
     @inline(__always)
     func ea(_ i: Inst) -> UInt64 {
-        var a = i.pointee.disp &+ regs[Int(i.pointee.b)] &+ (regs[Int(i.pointee.index)] &<< UInt64(i.pointee.scale))
-        if _slowPath(i.pointee.pfx & Prefix.addr32 != 0) { a &= 0xFFFF_FFFF }
+        let a = i.pointee.disp &+ regs[Int(i.pointee.b)] &+ (regs[Int(i.pointee.index)] &<< UInt64(i.pointee.scale))
+        if _slowPath(i.pointee.eaSpecial) { return eaSpecial(i, a) }
+        return a
+    }
+
+    /// `ea` for an FS/GS-relative operand or a 32-bit address size (the offset wraps at 4 GiB
+    /// before the base is added, SDM Vol. 1 §3.3.7).
+    @inline(never)
+    func eaSpecial(_ i: Inst, _ offset: UInt64) -> UInt64 {
+        let a = i.pointee.pfx & Prefix.addr32 != 0 ? offset & 0xFFFF_FFFF : offset
         return a &+ segBase[Int(i.pointee.seg)]
     }
 

@@ -8,6 +8,7 @@ public enum MicroOp: UInt16 {
     // Invalid / control of the interpreter.
     case invalid = 0        // raises #UD (aux: 0 = undefined encoding)
     case stale              // the block was invalidated (self-modifying code): leave and re-decode
+    case blockEnd           // after a block's last record (`next` = fall-through RIP), or where the run budget ends
 
     // ALU: ADD OR ADC SBB AND SUB XOR CMP, `aux` = AluOp. SDM Vol. 2 Appendix A rows 00–3F, 80–83.
     case aluRR8, aluRR16, aluRR32, aluRR64
@@ -21,7 +22,15 @@ public enum MicroOp: UInt16 {
     case xorRR64, andRR64, orRR64, andRI64, subRR32, addRM64, imul2RR64, imul3RR64
     case aluRM32fast, aluRM64fast     // ADD OR AND SUB XOR from memory (no ADC/SBB/CMP)
     case cmpMR32, cmpMR64, cmpMI8, cmpMI32, cmpMI64   // CMP with a memory first operand
+    case cmpMR8, cmpRM8, cmpRR8, cmpRI8               // byte CMP (byte loops: memcmp, strlen, parsers)
     case movzxbRM, movzxwRM, movzxbRR, movzxwRR, movsxdRM, movsxdRR  // to a 32/64-bit register
+    // Flag-free forms of the above: the block builder's liveness pass picks them when a later
+    // instruction of the block overwrites every flag before anything can observe them
+    // (Interpreter/FlagLiveness.swift).
+    case addRR64nf, addRI64nf, subRR64nf, subRI64nf, addRR32nf, addRI32nf, subRR32nf
+    case xorRR64nf, andRR64nf, orRR64nf, andRI64nf, xorRR32nf, andRI32nf
+    case shlRI64nf, shrRI64nf, sarRI64nf, shlRI32nf, shrRI32nf, sarRI32nf
+    case imul2RR64nf, imul3RR64nf, aluRM64fastNF, aluRM32fastNF
     // TEST.
     case testRR8, testRR16, testRR32, testRR64
     case testMR8, testMR16, testMR32, testMR64
@@ -57,6 +66,7 @@ public enum MicroOp: UInt16 {
 
     // Control transfer.
     case jcc                // `aux` = condition, imm = target
+    case jz, jnz            // JE/JNE, the commonest conditions: ZF alone (imm = target)
     case jmp                // imm = target
     case jmpR, jmpM         // indirect
     case call               // imm = target
