@@ -17,8 +17,10 @@ deps:
 	fi
 	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install a Swift 6 toolchain (swift.org) and put it on PATH"; exit 1; }
 
+# The Swift runtime and Foundation are linked statically: a dynamically linked emu spends most
+# of its 14 ms start-up in the dynamic linker (callgrind), 8.5 ms with them static.
 build: deps
-	$(SWIFT) build -c release -j $(JOBS)
+	$(SWIFT) build -c release -j $(JOBS) --static-swift-stdlib
 
 guests: deps build
 	$(MAKE) -C guests kernels bench hedron hedron-check linux images
