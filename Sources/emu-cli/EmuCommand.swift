@@ -10,7 +10,7 @@ struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Hedron.self, BenchForwarding.self])
+        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self])
 }
 
 /// Parses sizes like 1G, 512M, 65536.

@@ -79,3 +79,17 @@ struct Run: ParsableCommand {
         try LinuxBoot.finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
     }
 }
+
+struct Syscalls: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the Linux system calls the personality implements (the rest return -ENOSYS).")
+    @Flag(help: "List every x86-64 system call, marking the implemented ones.") var all = false
+
+    func run() throws {
+        if all {
+            for s in SyscallCoverage.all() { print("\(s.implemented ? "yes" : "no ") \(s.number) \(s.name)") }
+        } else {
+            for s in SyscallCoverage.implemented() { print("\(s.number) \(s.name)") }
+        }
+    }
+}

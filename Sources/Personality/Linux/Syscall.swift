@@ -49,3 +49,16 @@ enum SyscallTable {
         return t
     }()
 }
+
+/// Which system calls the personality implements (what `emu syscalls` prints and
+/// docs/syscalls.md is generated from); every other number returns -ENOSYS.
+public enum SyscallCoverage {
+    public static func implemented() -> [(number: UInt64, name: String)] {
+        SyscallTable.handlers.keys.sorted().map { ($0, SyscallNames.name($0)) }
+    }
+
+    /// Every x86-64 system call the kernel headers name, with whether it is implemented.
+    public static func all() -> [(number: UInt64, name: String, implemented: Bool)] {
+        SyscallNames.byNumber.keys.sorted().map { ($0, SyscallNames.name($0), SyscallTable.handlers[$0] != nil) }
+    }
+}
