@@ -59,6 +59,7 @@ test-hedron:
 test-linux:
 	$(MAKE) -C guests linux-check
 	scripts/compare-linux.sh
+	scripts/strace-compare.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per

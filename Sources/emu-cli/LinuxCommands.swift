@@ -54,7 +54,9 @@ struct Run: ParsableCommand {
     @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Option(help: "File receiving a copy of stdout and stderr through debugcon (port 0xE9).") var debugcon: String?
+    @Option(name: .customLong("mount"), help: "Mount a host directory: HOST:GUEST[:ro] (repeatable).") var mounts: [String] = []
     @Flag(help: "Use the host's clocks instead of virtual time.") var realtime = false
+    @Flag(help: "Print every forwarded system call to stderr (strace style).") var strace = false
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
@@ -74,6 +76,14 @@ struct Run: ParsableCommand {
         c.timeout = timeout
         var options = RoottaskOptions()
         options.realtime = realtime
+        options.strace = strace
+        for m in mounts {
+            let parts = m.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 || (parts.count == 3 && parts[2] == "ro"), !parts[0].isEmpty, parts[1].hasPrefix("/") else {
+                throw ValidationError("--mount: '\(m)' is not HOST:GUEST or HOST:GUEST:ro with an absolute GUEST path")
+            }
+            options.mounts.append((parts[0], parts[1], parts.count == 3))
+        }
         if let d = debugcon { c.debugcon = .file(d); options.mirrorToDebugcon = true }
         let start = Date()
         try LinuxBoot.finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)

@@ -18,6 +18,8 @@ final class LinuxPersonality {
     /// The file system (made right after the personality, at boot).
     var vfs: VFS!
     var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
+    /// Print each forwarded system call (strace(1) style) through `log`.
+    var strace = false
     /// Syscalls reported as unimplemented (each is logged once).
     private var reportedUnimplemented = Set<UInt64>()
     private var random: UInt64
@@ -55,6 +57,7 @@ final class LinuxPersonality {
             }
             result = .error(.ENOSYS)
         }
+        if strace { traceSyscall(context, result) }
         switch result {
         case .noReturn: return .noReply
         case .value(let v): u[gpr: UTCB.GPR.rax] = v
@@ -67,6 +70,18 @@ final class LinuxPersonality {
         u[gpr: UTCB.GPR.r11] = u.rflags
         u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
         return .reply
+    }
+
+    /// One strace(1)-style line: the name, the six argument registers in hex, the result
+    /// (`-1 ENOENT` style for errors, `?` for calls that do not return).
+    func traceSyscall(_ c: SyscallContext, _ r: SyscallResult) {
+        let args = c.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+        let result: String = switch r {
+        case .value(let v): Int64(bitPattern: v) < 0 && Int64(bitPattern: v) > -4096 ? "\(Int64(bitPattern: v))" : "0x" + String(v, radix: 16)
+        case .error(let e): "-1 \(e) (\(e.rawValue))"
+        case .noReturn: "?"
+        }
+        log("\(c.process.pid) \(SyscallNames.name(c.number))(\(args)) = \(result)")
     }
 
     // MARK: - Exceptions (portal ID = pid << 8 | vector)

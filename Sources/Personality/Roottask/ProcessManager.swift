@@ -8,11 +8,17 @@ import Hypervisor
 
 extension Roottask {
     /// Parses the image, builds the file system and starts every program it lists.
-    func start(image bytes: [UInt8], api: RootAPI, personality: LinuxPersonality) throws(BootFailure) {
+    func start(image bytes: [UInt8], api: RootAPI, personality: LinuxPersonality,
+               mounts: [(host: String, guest: String, readOnly: Bool)] = []) throws(BootFailure) {
         let image: BootImage
         do { image = try BootImage.parse(bytes) } catch { throw BootFailure(message: "boot image: \(error.description)") }
         do { try personality.installFileSystem(from: image.entries) } catch {
             throw BootFailure(message: "boot image: cannot build the file system (\(error))")
+        }
+        for m in mounts {
+            do { try personality.vfs.mountHost(m.host, at: Array(m.guest.utf8), readOnly: m.readOnly) } catch {
+                throw BootFailure(message: "--mount \(m.host):\(m.guest): \(error)")
+            }
         }
         var pid: Int32 = 1
         // init first, so it gets PID 1.

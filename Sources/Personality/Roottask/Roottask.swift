@@ -13,6 +13,10 @@ public struct RoottaskOptions: Sendable {
     public var mirrorToDebugcon = false
     /// Seed of the generator behind getrandom and /dev/urandom.
     public var randomSeed: UInt64 = 0x454D_5520_5345_4544
+    /// Host directories mounted into the guest (`--mount HOST:GUEST[:ro]`).
+    public var mounts: [(host: String, guest: String, readOnly: Bool)] = []
+    /// Print every forwarded system call to stderr as strace(1) does: `name(args) = result`.
+    public var strace = false
     public init() {}
 }
 
@@ -76,12 +80,13 @@ public final class Roottask {
         let personality = LinuxPersonality(api: api, frames: frames, console: console, clock: clock,
                                            seed: options.randomSeed, log: log, stop: stop)
         self.personality = personality
+        personality.strace = options.strace
         try makeHandlerECs(api, personality)
         guard let image = hip.modules.first else { throw BootFailure(message: "no boot image among the boot modules") }
         guard let bytes = frames.read(image.address, count: Int(image.size)) else {
             throw BootFailure(message: "cannot read the boot image")
         }
-        try start(image: bytes, api: api, personality: personality)
+        try start(image: bytes, api: api, personality: personality, mounts: options.mounts)
     }
 
     /// The memory map of the HIP (digest §2.9).
