@@ -46,6 +46,9 @@ enum SyscallTable {
         ConsoleSyscalls.register(&t)
         TimeSyscalls.register(&t)
         PipeSyscalls.register(&t)
+        FileSyscalls.register(&t)
+        FileAttributeSyscalls.register(&t)
+        FileNamespaceSyscalls.register(&t)
         return t
     }()
 }
