@@ -49,6 +49,7 @@ enum SyscallTable {
         FileSyscalls.register(&t)
         FileAttributeSyscalls.register(&t)
         FileNamespaceSyscalls.register(&t)
+        PollSyscalls.register(&t)
         return t
     }()
 }
