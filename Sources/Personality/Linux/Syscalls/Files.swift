@@ -124,12 +124,8 @@ enum FileSyscalls {
             if legacy {
                 var b: [UInt8] = []
                 for e in try f.directoryEntries() {
-                    let reclen = (18 + e.name.count + 2 + 7) & ~7
-                    if b.count + reclen > size { if b.isEmpty { throw .EINVAL }; break }
-                    var rec = [UInt8](repeating: 0, count: reclen)
-                    rec.put(e.ino, at: 0); rec.put(UInt64(bitPattern: e.cookie), at: 8); rec.put(UInt16(reclen), at: 16)
-                    for (k, ch) in e.name.enumerated() { rec[18 + k] = ch }
-                    rec[reclen - 1] = e.type.direntType
+                    let rec = legacyDirent(e)
+                    if b.count + rec.count > size { if b.isEmpty { throw .EINVAL }; break }
                     b += rec
                     f.offset = e.cookie
                 }
@@ -140,6 +136,17 @@ enum FileSyscalls {
             guard c.memory.write(c.arg(1), out) else { f.offset = start; throw .EFAULT }
             return .int(out.count)
         }
+    }
+
+    /// One `struct linux_dirent` of getdents(2): d_ino, d_off (the entry's cookie), d_reclen,
+    /// the NUL-terminated name, then d_type in the record's last byte; 8-byte aligned.
+    static func legacyDirent(_ e: DirectoryEntry) -> [UInt8] {
+        let reclen = (18 + e.name.count + 2 + 7) & ~7
+        var rec = [UInt8](repeating: 0, count: reclen)
+        rec.put(e.ino, at: 0); rec.put(UInt64(bitPattern: e.cookie), at: 8); rec.put(UInt16(reclen), at: 16)
+        for (k, ch) in e.name.enumerated() { rec[18 + k] = ch }
+        rec[reclen - 1] = e.type.direntType
+        return rec
     }
 
     /// sendfile(2): from `in_fd` (a file; at *offset when given, which is then updated and the

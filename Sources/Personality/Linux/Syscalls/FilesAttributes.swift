@@ -87,8 +87,18 @@ enum FileAttributeSyscalls {
             if flags & LinuxFS.AT_STATX_SYNC_TYPE == LinuxFS.AT_STATX_SYNC_TYPE { throw .EINVAL }
             if c.arg(3) & 0x8000_0000 != 0 { throw .EINVAL }
             let st = try lookupStat(c, dirfd: c.int32(0), path: 1, flags: flags)
-            return try copyOut(c, st.statxBytes, to: c.arg(4))
+            return try copyOut(c, statxBytes(st), to: c.arg(4))
         }
+    }
+
+    /// `struct statx` as Linux 5.8 and later fill it: the basic fields plus STATX_MNT_ID
+    /// (0x1000, stx_mnt_id at offset 144), which statx(2) reports whether asked or not. A
+    /// mount's ID here is its file system's device minor (unique per mount).
+    static func statxBytes(_ st: Stat) -> [UInt8] {
+        var b = st.statxBytes
+        b.put(Stat.statxBasicStats | 0x1000, at: 0)
+        b.put(UInt64(LinuxFS.minor(st.dev)), at: 144)
+        return b
     }
 
     /// access(2)/faccessat(2)/faccessat2(2): the mode and flags are checked before the path
