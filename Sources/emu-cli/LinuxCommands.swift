@@ -15,7 +15,7 @@ enum LinuxBoot {
         return HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
                                   log: { stderr.write(($0 + "\n").data(using: .utf8)!) }) { stop in
             Roottask(options: options, log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, stop: stop,
-                     input: { readHostStdin() }).main
+                     input: { readHostStdin() }, inputReady: { hostStdinReady(timeout: $0) }).main
         }
     }
 
@@ -24,6 +24,13 @@ enum LinuxBoot {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(0, &buf, buf.count)
         return n > 0 ? Array(buf[..<n]) : nil
+    }
+
+    /// Whether a read of the host's stdin would not block (data or end of input), waiting up
+    /// to `timeout` ms (-1: indefinitely); poll(2) on fd 0.
+    static func hostStdinReady(timeout: Int32) -> Bool {
+        var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, timeout) > 0
     }
 
     static func finish(_ r: RunResult, stats: Bool, start: Date) throws -> Never {

@@ -90,6 +90,8 @@ extension OpenFile: FileObject, MappableFile, FileControl {
 
     var describe: String { String(decoding: path, as: UTF8.self) }
 
+    func unread(_ bytes: [UInt8]) { if node.seekable { offset -= Int64(bytes.count) } }
+
     /// A private mapping copies the file as it is now (pread from 0 to the end).
     func mappableContents() -> Result<([UInt8], String), Errno> {
         do throws(Errno) {

@@ -17,11 +17,15 @@ protocol FileObject: AnyObject {
     /// A descriptor now refers to this object / no longer does (pipes count their ends).
     func descriptorOpened()
     func descriptorClosed()
+    /// Gives back bytes a read took but could not copy out (EFAULT): Linux consumes nothing
+    /// then (pipe(7) data stays in the pipe; a file's offset does not move).
+    func unread(_ bytes: [UInt8])
 }
 
 extension FileObject {
     func descriptorOpened() {}
     func descriptorClosed() {}
+    func unread(_ bytes: [UInt8]) {}
 }
 
 final class FileDescriptor {

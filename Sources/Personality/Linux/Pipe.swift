@@ -44,6 +44,11 @@ final class PipeEnd: FileObject, FileControl {
         return .success(out)
     }
 
+    func unread(_ bytes: [UInt8]) {
+        buffer.bytes = bytes + buffer.bytes[buffer.head...]
+        buffer.head = 0
+    }
+
     func writeBytes(_ bytes: [UInt8]) -> Result<Int, Errno> {
         guard isWriteEnd else { return .failure(.EBADF) }
         guard buffer.readers > 0 else { return .failure(.EPIPE) }

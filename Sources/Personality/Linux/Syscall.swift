@@ -46,6 +46,10 @@ enum SyscallTable {
         ConsoleSyscalls.register(&t)
         TimeSyscalls.register(&t)
         PipeSyscalls.register(&t)
+        FileSyscalls.register(&t)
+        FileAttributeSyscalls.register(&t)
+        FileNamespaceSyscalls.register(&t)
+        PollSyscalls.register(&t)
         return t
     }()
 }

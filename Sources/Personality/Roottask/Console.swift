@@ -11,11 +11,16 @@ final class Console {
     let mirrorToDebugcon: Bool
     /// Host standard input for reads from the console (fd 0): nil at end of input.
     let input: () -> [UInt8]?
+    /// Whether `input` would return without blocking (data or end of input), waiting up to
+    /// this many milliseconds (-1: until it would): poll(2)/select(2) on the console.
+    let inputReady: (Int32) -> Bool
 
-    init(api: RootAPI, mirrorToDebugcon: Bool, input: @escaping () -> [UInt8]?) {
+    init(api: RootAPI, mirrorToDebugcon: Bool, input: @escaping () -> [UInt8]?,
+         inputReady: @escaping (Int32) -> Bool = { _ in true }) {
         self.api = api
         self.mirrorToDebugcon = mirrorToDebugcon
         self.input = input
+        self.inputReady = inputReady
     }
 
     /// Writes `bytes` to the UART at `base`; false if the roottask does not hold its ports.

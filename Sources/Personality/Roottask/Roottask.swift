@@ -36,19 +36,22 @@ public final class Roottask {
     let log: (String) -> Void
     let stop: (Int32) -> Void
     let input: () -> [UInt8]?
+    let inputReady: (Int32) -> Bool
     /// Set by `main`: the personality serving the started programs.
     private(set) var personality: LinuxPersonality?
     /// Why the boot failed, if it did (the run then ends with status 65).
     public private(set) var bootError: String?
 
     /// A roottask that reports through `log`, ends the run through `stop` with init's status,
-    /// and reads console input from `input`.
+    /// and reads console input from `input` (`inputReady(ms)`: whether a read of it would not
+    /// block, waiting up to ms milliseconds, -1 for as long as it takes).
     public init(options: RoottaskOptions, log: @escaping (String) -> Void, stop: @escaping (Int32) -> Void,
-                input: @escaping () -> [UInt8]? = { nil }) {
+                input: @escaping () -> [UInt8]? = { nil }, inputReady: @escaping (Int32) -> Bool = { _ in true }) {
         self.options = options
         self.log = log
         self.stop = stop
         self.input = input
+        self.inputReady = inputReady
     }
 
     // MARK: - Boot
@@ -75,7 +78,7 @@ public final class Roottask {
                                                   destinationCRD: .io(port: UInt64(port), order: order)).registers)
         }
         let frames = FrameAllocator(api: api, ranges: hip.freeRAM)
-        let console = Console(api: api, mirrorToDebugcon: options.mirrorToDebugcon, input: input)
+        let console = Console(api: api, mirrorToDebugcon: options.mirrorToDebugcon, input: input, inputReady: inputReady)
         let clock = Clock(api: api, host: options.realtime)
         let personality = LinuxPersonality(api: api, frames: frames, console: console, clock: clock,
                                            seed: options.randomSeed, log: log, stop: stop)

@@ -28,7 +28,8 @@ enum ConsoleSyscalls {
         switch d.object.readBytes(count: count) {
         case .failure(let e): return .error(e)
         case .success(let bytes):
-            return c.memory.write(c.arg(1), bytes) ? .int(bytes.count) : .error(.EFAULT)
+            guard c.memory.write(c.arg(1), bytes) else { d.object.unread(bytes); return .error(.EFAULT) }
+            return .int(bytes.count)
         }
     }
 
@@ -87,7 +88,7 @@ enum ConsoleSyscalls {
             switch d.object.readBytes(count: len) {
             case .failure(let e): return done > 0 ? .int(done) : .error(e)
             case .success(let bytes):
-                guard c.memory.write(base, bytes) else { return done > 0 ? .int(done) : .error(.EFAULT) }
+                guard c.memory.write(base, bytes) else { d.object.unread(bytes); return done > 0 ? .int(done) : .error(.EFAULT) }
                 done += bytes.count
                 if bytes.count < len { return .int(done) }
             }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Process and system calls: exit(2), exit_group(2), the id calls, arch_prctl(2),
 // set_tid_address(2), set_robust_list(2), rseq(2), getrlimit(2)/prlimit64, uname(2), sysinfo(2),
-// getrandom(2), prctl(2), sched_yield(2), sched_getaffinity(2).
+// getrandom(2), prctl(2), sched_yield(2), sched_getaffinity(2), wait4(2)/waitid(2).
 
 enum ProcessSyscalls {
     static func register(_ t: inout [UInt64: SyscallHandler]) {
@@ -28,6 +28,9 @@ enum ProcessSyscalls {
         t[318] = getrandom
         t[157] = prctl
         t[24] = { _ in .zero }                                      // sched_yield
+        // wait4(2), waitid(2): no process here has children (there is no fork), so ECHILD.
+        t[61] = { _ in .error(.ECHILD) }
+        t[247] = { _ in .error(.ECHILD) }
         t[204] = { c in                                             // sched_getaffinity: CPU 0
             let size = c.arg(1)
             guard size >= 8, size % 8 == 0 else { return .error(.EINVAL) }
