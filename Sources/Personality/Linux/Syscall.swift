@@ -12,6 +12,9 @@ enum SyscallResult {
     case error(Errno)
     /// The calling thread is gone (exit, exit_group, a fatal signal): no reply.
     case noReturn
+    /// The handler wrote the caller's whole register set into the UTCB (rt_sigreturn): reply
+    /// with every register instead of returning SYSRET-style.
+    case registersSet
 }
 
 extension SyscallResult {
@@ -45,6 +48,7 @@ enum SyscallTable {
         MemorySyscalls.register(&t)
         ConsoleSyscalls.register(&t)
         TimeSyscalls.register(&t)
+        SignalSyscalls.register(&t)
         return t
     }()
 }
