@@ -91,7 +91,8 @@ final class LinuxPersonality {
             // #PF error code (SDM Vol. 3A §4.7): bit 1 write, bit 4 instruction fetch.
             if process.memory.fault(at: address, write: error & 2 != 0, execute: error & 0x10 != 0) {
                 u.mtd = []
-                return .reply
+                // Sent by another process since this one's last syscall: delivered now.
+                return process.signals.hasDeliverable ? deliverPendingSignals(process, u) : .reply
             }
             // arch/x86/mm/fault.c: no area → SEGV_MAPERR, an area without the right → SEGV_ACCERR;
             // mm/filemap.c: a file page beyond the end of the file → SIGBUS BUS_ADRERR.
