@@ -62,13 +62,18 @@ final class LinuxPersonality {
         case .noReturn: return .noReply
         case .value(let v): u[gpr: UTCB.GPR.rax] = v
         case .error(let e): u[gpr: UTCB.GPR.rax] = e.syscallReturn
+        case .registersSet: u.mtd = LinuxPersonality.fullReply
         }
-        // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
-        let userRSP = u[gpr: UTCB.GPR.r11]
-        u.rip = u[gpr: UTCB.GPR.rcx]
-        u[gpr: UTCB.GPR.rsp] = userRSP
-        u[gpr: UTCB.GPR.r11] = u.rflags
-        u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
+        if case .registersSet = result {} else {
+            // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
+            let userRSP = u[gpr: UTCB.GPR.r11]
+            u.rip = u[gpr: UTCB.GPR.rcx]
+            u[gpr: UTCB.GPR.rsp] = userRSP
+            u[gpr: UTCB.GPR.r11] = u.rflags
+            u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
+        }
+        // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
+        if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }
         return .reply
     }
 
@@ -101,20 +106,32 @@ final class LinuxPersonality {
             // #PF error code (SDM Vol. 3A §4.7): bit 1 write, bit 4 instruction fetch.
             if process.memory.fault(at: address, write: error & 2 != 0, execute: error & 0x10 != 0) {
                 u.mtd = []
-                return .reply
+                // Sent by another process since this one's last syscall: delivered now.
+                return process.signals.hasDeliverable ? deliverPendingSignals(process, u) : .reply
             }
-            fatalSignal(process, signal: 11, rip: u.rip, address: address)
-            return .noReply
+            // arch/x86/mm/fault.c: no area → SEGV_MAPERR, an area without the right → SEGV_ACCERR;
+            // mm/filemap.c: a file page beyond the end of the file → SIGBUS BUS_ADRERR.
+            let (signal, code) = switch process.memory.faultKind(at: address) {
+            case .unmapped: (Signal.SIGSEGV, SignalInfo.SEGV_MAPERR)
+            case .denied: (Signal.SIGSEGV, SignalInfo.SEGV_ACCERR)
+            case .pastEndOfFile: (Signal.SIGBUS, SignalInfo.BUS_ADRERR)
+            }
+            return forceFaultSignal(process, u, signal: signal, info: SignalInfo.fault(signal, code: code, address: address),
+                                    trap: TrapState(trapno: 14, error: error, cr2: address), address: address)
         default:
-            let signal: Int32 = switch vector {
-            case 0, 16, 19: 8          // #DE, #MF, #XM → SIGFPE
-            case 6: 4                  // #UD → SIGILL
-            case 1, 3: 5               // #DB, #BP → SIGTRAP
-            case 17: 7                 // #AC → SIGBUS
-            default: 11                // #GP, #SS, … → SIGSEGV
+            // arch/x86/kernel/traps.c: the signal, si_code and si_addr of each exception.
+            let (signal, code, address): (Int32, Int32, UInt64) = switch vector {
+            case 0: (Signal.SIGFPE, SignalInfo.FPE_INTDIV, u.rip)        // #DE
+            case 16, 19: (Signal.SIGFPE, SignalInfo.FPE_FLTINV, u.rip)   // #MF, #XM (the cause is not readable)
+            case 6: (Signal.SIGILL, SignalInfo.ILL_ILLOPN, u.rip)        // #UD
+            case 3: (Signal.SIGTRAP, SignalInfo.SI_KERNEL, 0)            // #BP: do_int3_user → force_sig
+            case 1: (Signal.SIGTRAP, SignalInfo.TRAP_TRACE, u.rip)       // #DB
+            case 17: (Signal.SIGBUS, SignalInfo.BUS_ADRALN, 0)           // #AC
+            default: (Signal.SIGSEGV, SignalInfo.SI_KERNEL, 0)           // #GP, #SS, … → force_sig
             }
-            fatalSignal(process, signal: signal, rip: u.rip, address: 0)
-            return .noReply
+            let trap = TrapState(trapno: vector, error: u.qualification.0, cr2: 0)
+            return forceFaultSignal(process, u, signal: signal, info: SignalInfo.fault(signal, code: code, address: address),
+                                    trap: trap, address: address)
         }
     }
 

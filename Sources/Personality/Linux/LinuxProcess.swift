@@ -63,6 +63,8 @@ final class LinuxProcess {
     var robustList: UInt64 = 0
     /// prctl(PR_SET_NAME): the thread name (16 bytes with the NUL).
     var name: [UInt8]
+    /// Actions, masks, pending signals, the alternate stack (Linux/Signals).
+    let signals = SignalState()
 
     init(pid: Int32, parent: Int32, selectors base: UInt64, memory: AddressSpace, isInit: Bool,
          executable: String, argv: [String], env: [String], cwd: Node) {

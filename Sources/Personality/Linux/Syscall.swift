@@ -12,6 +12,9 @@ enum SyscallResult {
     case error(Errno)
     /// The calling thread is gone (exit, exit_group, a fatal signal): no reply.
     case noReturn
+    /// The handler wrote the caller's whole register set into the UTCB (rt_sigreturn): reply
+    /// with every register instead of returning SYSRET-style.
+    case registersSet
 }
 
 extension SyscallResult {
@@ -50,6 +53,7 @@ enum SyscallTable {
         FileAttributeSyscalls.register(&t)
         FileNamespaceSyscalls.register(&t)
         PollSyscalls.register(&t)
+        SignalSyscalls.register(&t)
         return t
     }()
 }

@@ -30,6 +30,15 @@ struct VMA {
     var growsDown = false
     /// A name for /proc/self/maps ("[stack]", "[heap]", a path).
     var name = ""
+    /// An mmap(2)ped file: pages wholly beyond the file's end raise SIGBUS instead of reading
+    /// zeros (mmap(2), "SIGBUS"). ELF segments' bss stays zero-filled.
+    var pastEndIsBusError = false
+
+    /// True if the page at `page` lies wholly beyond the mapped file's end.
+    func isPastEndOfFile(_ page: UInt64) -> Bool {
+        guard pastEndIsBusError, case .file(_, _, let fileSize) = content else { return false }
+        return page - start >= (fileSize + 0xFFF) & ~0xFFF
+    }
 
     func contains(_ a: UInt64) -> Bool { a >= start && a < end }
 }
@@ -190,6 +199,7 @@ final class AddressSpace {
         if write && !vma.protection.contains(.write) { return false }
         if execute && !vma.protection.contains(.execute) { return false }
         if !write && !execute && vma.protection.isEmpty { return false }
+        if vma.isPastEndOfFile(page) { return false }
         if pages[page] != nil {
             // Present but the hardware said no: the rights really are missing.
             return false
@@ -206,6 +216,14 @@ final class AddressSpace {
         pages[page] = frame
         delegate(frame, to: page, vma.protection)
         return true
+    }
+
+    /// Why `fault(at:)` refused an access: the signal a #PF there raises.
+    enum FaultKind { case unmapped, denied, pastEndOfFile }
+
+    func faultKind(at address: UInt64) -> FaultKind {
+        guard let vma = area(containing: address) else { return .unmapped }
+        return vma.isPastEndOfFile(address & ~0xFFF) ? .pastEndOfFile : .denied
     }
 
     /// The stack area grows down to cover `address` if it lies within the stack limit.

@@ -76,8 +76,10 @@ enum MemorySyscalls {
             guard let s = m.findFree(length: length) else { return .error(.ENOMEM) }
             start = s
         }
-        m.insert(VMA(start: start, end: start + length, protection: Protection(rawValue: UInt8(prot & 7)),
-                     content: content, name: name))
+        var vma = VMA(start: start, end: start + length, protection: Protection(rawValue: UInt8(prot & 7)),
+                      content: content, name: name)
+        vma.pastEndIsBusError = flags & 0x20 == 0
+        m.insert(vma)
         return .value(start)
     }
 
