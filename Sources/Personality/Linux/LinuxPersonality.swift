@@ -85,6 +85,7 @@ final class LinuxPersonality {
         case .value(let v): Int64(bitPattern: v) < 0 && Int64(bitPattern: v) > -4096 ? "\(Int64(bitPattern: v))" : "0x" + String(v, radix: 16)
         case .error(let e): "-1 \(e) (\(e.rawValue))"
         case .noReturn: "?"
+        case .registersSet: "0x" + String(c.utcb[gpr: UTCB.GPR.rax], radix: 16)
         }
         log("\(c.process.pid) \(SyscallNames.name(c.number))(\(args)) = \(result)")
     }
