@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= 2
 EMU := .build/release/emu
-DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 strace
+DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-budgets bench fuzz-cpu clean
@@ -60,6 +60,7 @@ test-linux:
 	$(MAKE) -C guests linux-check
 	scripts/compare-linux.sh
 	scripts/strace-compare.sh
+	scripts/compare-busybox.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per

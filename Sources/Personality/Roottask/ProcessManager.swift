@@ -4,6 +4,7 @@
 // exception portals, the memory (ELF segments and stack as areas paged in on demand), the
 // foreign-syscall portal, and last create_sc — whose startup exception (event 30) sets RIP and
 // RSP.
+import Glibc
 import Hypervisor
 
 extension Roottask {
@@ -16,7 +17,9 @@ extension Roottask {
             throw BootFailure(message: "boot image: cannot build the file system (\(error))")
         }
         for m in mounts {
-            do { try personality.vfs.mountHost(m.host, at: Array(m.guest.utf8), readOnly: m.readOnly) } catch {
+            // The mounted files show the host user that owns the emu process as their owner.
+            do { try personality.vfs.mountHost(m.host, at: Array(m.guest.utf8), readOnly: m.readOnly,
+                                               uid: getuid(), gid: getgid()) } catch {
                 throw BootFailure(message: "--mount \(m.host):\(m.guest): \(error)")
             }
         }
