@@ -23,7 +23,7 @@ build: deps
 	$(SWIFT) build -c release -j $(JOBS) --static-swift-stdlib
 
 guests: deps build
-	$(MAKE) -C guests kernels bench hedron hedron-check linux images
+	$(MAKE) -C guests kernels bench hedron hedron-check linux native images
 
 demo: build guests
 	$(EMU) boot guests/build/images/hello.img
@@ -61,6 +61,7 @@ test-linux:
 	scripts/compare-linux.sh
 	scripts/strace-compare.sh
 	scripts/compare-busybox.sh
+	scripts/check-multi-image.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per

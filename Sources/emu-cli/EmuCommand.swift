@@ -37,6 +37,7 @@ struct Boot: ParsableCommand {
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Option(help: "Kernel command line.") var append: String = ""
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
+    @Flag(help: "Boot images: print every forwarded system call to stderr (strace style).") var strace = false
 
     func run() throws {
         var c = Configuration()
@@ -57,6 +58,7 @@ struct Boot: ParsableCommand {
            Array(data[257..<262]) == Array("ustar".utf8) {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
+            options.strace = strace
             try LinuxBoot.finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
         }
         let r = KernelBoot.run(path: kernel, configuration: c)

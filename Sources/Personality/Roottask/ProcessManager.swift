@@ -24,18 +24,22 @@ extension Roottask {
             }
         }
         var pid: Int32 = 1
-        // init first, so it gets PID 1.
+        // init first, so it gets PID 1; but its SC is made last, so the other programs (equal
+        // priority, round robin in the order their SCs were made) run before init can end the run.
         let ordered = image.config.programs.filter(\.isInit) + image.config.programs.filter { !$0.isInit }
+        var starts: [(isInit: Bool, start: () throws(BootFailure) -> Void)] = []
         for program in ordered {
-            try spawn(program, pid: pid, api: api, personality: personality)
+            starts.append((program.isInit, try spawn(program, pid: pid, api: api, personality: personality)))
             pid += 1
         }
+        for s in starts where !s.isInit { try s.start() }
+        for s in starts where s.isInit { try s.start() }
     }
 
-    func spawn(_ program: BootConfig.Program, pid: Int32, api: RootAPI, personality: LinuxPersonality) throws(BootFailure) {
-        guard program.abi == .linux else {
-            throw BootFailure(message: "\(program.path): native Hedron-ABI programs are not supported yet")
-        }
+    /// Sets up program `pid` and returns what starts it (its create_sc).
+    func spawn(_ program: BootConfig.Program, pid: Int32, api: RootAPI,
+               personality: LinuxPersonality) throws(BootFailure) -> () throws(BootFailure) -> Void {
+        let native = program.abi == .hedron
         let file: [UInt8]
         switch personality.readWholeFile(program.path) {
         case .success(let b): file = b
@@ -56,9 +60,9 @@ extension Roottask {
                                                             flags: DelegateFlags(kind: .delegate),
                                                             destinationCRD: .object(selector: target)).registers), "delegate")
         }
-        // 1. The PD: foreign, syscall portals from selector 50.
-        try check(api.hypercall(CreatePDArguments(sel: base, parent: root, foreign: true,
-                                                  foreignSyscallBase: Roottask.foreignBase).registers), "create_pd")
+        // 1. The PD: foreign with syscall portals from selector 50, or native.
+        try check(api.hypercall(CreatePDArguments(sel: base, parent: root, foreign: !native,
+                                                  foreignSyscallBase: native ? 0 : Roottask.foreignBase).registers), "create_pd")
         // 2. The global EC, UTCB at the thesis's address, event base 0.
         try check(api.hypercall(CreateECArguments(sel: base + 1, pd: base, utcb: 0x7FFF_FFFF_E000, global: true).registers),
                   "create_ec")
@@ -97,13 +101,29 @@ extension Roottask {
         process.initialStackPointer = stack.rsp
         personality.openStandardFiles(process)
         personality.processes[pid] = process
-        // 5. The foreign-syscall portal, ID = pid, at 50 + CPU 0.
-        try check(api.hypercall(CreatePTArguments(sel: base + 0x50, pd: root, ec: Selector.syscallEC,
-                                                  mtd: .runtimeDefault, ip: 0).registers), "create_pt")
-        try check(api.hypercall(PTCtrlArguments(pt: base + 0x50, id: UInt64(pid)).registers), "pt_ctrl")
-        try give(base + 0x50, to: Roottask.foreignBase)
+        if native {
+            // 5'. A native program's capability layout (digest §3.2): its own PD at 32 (create),
+            // its SC's selector 34 once made; the services it calls.
+            try give(base, to: 32, permissions: 1)
+            for (service, selector) in NativeService.layout {
+                let pt = base + 0x60 + selector
+                try check(api.hypercall(CreatePTArguments(sel: pt, pd: root, ec: Selector.serviceEC,
+                                                          mtd: MTD(rawValue: 0), ip: 0).registers), "create_pt")
+                try check(api.hypercall(PTCtrlArguments(pt: pt, id: NativeService.portalID(pid: pid, service)).registers), "pt_ctrl")
+                try give(pt, to: selector)
+            }
+        } else {
+            // 5. The foreign-syscall portal, ID = pid, at 50 + CPU 0.
+            try check(api.hypercall(CreatePTArguments(sel: base + 0x50, pd: root, ec: Selector.syscallEC,
+                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+            try check(api.hypercall(PTCtrlArguments(pt: base + 0x50, id: UInt64(pid)).registers), "pt_ctrl")
+            try give(base + 0x50, to: Roottask.foreignBase)
+        }
         // 6. Last the SC: the startup exception follows.
-        try check(api.hypercall(CreateSCArguments(sel: base + 2, pd: root, ec: base + 1,
-                                                  qpd: QPD(priority: 1, quantum: 10_000)).registers), "create_sc")
+        return { () throws(BootFailure) in
+            try check(api.hypercall(CreateSCArguments(sel: base + 2, pd: root, ec: base + 1,
+                                                      qpd: QPD(priority: 1, quantum: 10_000)).registers), "create_sc")
+            if native { try give(base + 2, to: 34) }
+        }
     }
 }

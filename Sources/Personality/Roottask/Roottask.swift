@@ -23,12 +23,13 @@ public struct RoottaskOptions: Sendable {
 public final class Roottask {
     /// Root selectors the roottask uses (beside 0…34 of Hedron's layout).
     enum Selector {
-        static let syscallEC: UInt64 = 0x40, exceptionEC: UInt64 = 0x41
+        static let syscallEC: UInt64 = 0x40, exceptionEC: UInt64 = 0x41, serviceEC: UInt64 = 0x42
         /// Process `pid`'s objects start at `processBase + pid << 8` (PD, EC, SC, then PTs).
         static let processBase: UInt64 = 0x1_0000
     }
     /// UTCBs of the roottask's handler ECs in its own address space.
     static let syscallUTCB: UInt64 = 0x7FFF_FFF0_0000, exceptionUTCB: UInt64 = 0x7FFF_FFF0_1000
+    static let serviceUTCB: UInt64 = 0x7FFF_FFF0_2000
     /// The foreign-syscall portal base of every Linux PD (the thesis's 50, digest §3.2).
     static let foreignBase: UInt64 = 50
 
@@ -134,12 +135,14 @@ public final class Roottask {
     /// The local host ECs behind every process's syscall and exception portals.
     func makeHandlerECs(_ api: RootAPI, _ personality: LinuxPersonality) throws(BootFailure) {
         let root = Hypervisor.RootSelector.pd
-        for (sel, utcb) in [(Selector.syscallEC, Roottask.syscallUTCB), (Selector.exceptionEC, Roottask.exceptionUTCB)] {
+        for (sel, utcb) in [(Selector.syscallEC, Roottask.syscallUTCB), (Selector.exceptionEC, Roottask.exceptionUTCB),
+                            (Selector.serviceEC, Roottask.serviceUTCB)] {
             let r = api.hypercall(CreateECArguments(sel: sel, pd: root, utcb: utcb).registers)
             guard RootAPI.status(r) == .success else { throw BootFailure(message: "create_ec for a handler: \(RootAPI.status(r).name)") }
         }
         let a = api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id) }
         let b = api.bindHost(Selector.exceptionEC) { [unowned personality] ec, id in personality.handleException(ec, portalID: id) }
-        guard a == .success, b == .success else { throw BootFailure(message: "cannot bind the handler ECs") }
+        let c = api.bindHost(Selector.serviceEC) { [unowned personality] ec, id in personality.handleService(ec, portalID: id) }
+        guard a == .success, b == .success, c == .success else { throw BootFailure(message: "cannot bind the handler ECs") }
     }
 }
