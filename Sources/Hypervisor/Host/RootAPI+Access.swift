@@ -33,20 +33,23 @@ extension RootAPI {
     }
 
     /// Writes `bytes` at `address` of the host EC's address space; false (nothing written
-    /// after the first unwritable page) if a page is not mapped writable.
+    /// after the first unwritable page) if a page is not mapped writable. The write goes through
+    /// the MMU's physical-write path, so decoded code of a rewritten frame is dropped (a frame
+    /// the roottask reuses for another program must not run the old program's decoded blocks).
     @discardableResult
     public func write(_ address: UInt64, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { src -> Bool in
-            var done = 0
-            while done < bytes.count {
-                let a = address &+ UInt64(done)
-                let n = min(bytes.count - done, 4096 - Int(a & 0xFFF))
-                guard let p = pagePointer(a, write: true) else { return false }
-                p.copyMemory(from: src.baseAddress! + done, byteCount: n)
-                done += n
+        var done = 0
+        while done < bytes.count {
+            let a = address &+ UInt64(done)
+            let n = min(bytes.count - done, 4096 - Int(a & 0xFFF))
+            guard let memory = ec.pd.memory, let m = memory.lookup(page: a >> 12), m.user,
+                  m.permissions.contains(.write) else { return false }
+            guard hypervisor.cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n])) else {
+                return false
             }
-            return true
+            done += n
         }
+        return true
     }
 
     /// A little-endian integer at `address`, if readable.

@@ -98,7 +98,7 @@ final class LinuxProcess {
     }
 
     /// Closes every descriptor (exit).
-    func closeAll() { for fd in Array(fds.keys) { closeDescriptor(fd) } }
+    func closeAll() { for fd in fds.keys.sorted() { closeDescriptor(fd) } }
 
     /// The lowest free descriptor at or above `minimum` (open(2): "the lowest-numbered file
     /// descriptor not currently open").

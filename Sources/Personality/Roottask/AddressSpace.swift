@@ -260,7 +260,7 @@ final class AddressSpace {
 
     /// Returns every page (process teardown).
     func releaseAll() {
-        for page in Array(pages.keys) { unmapPage(page) }
+        for page in pages.keys.sorted() { unmapPage(page) }   // in address order: runs stay reproducible
         vmas = []
     }
 
