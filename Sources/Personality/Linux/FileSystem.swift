@@ -18,10 +18,38 @@ extension LinuxPersonality {
             let total = UInt64(frames.total) * 4, free = UInt64(frames.available) * 4
             return Array("MemTotal:       \(total) kB\nMemFree:        \(free) kB\nMemAvailable:   \(free) kB\n".utf8)
         }
+        proc.addFile("cpuinfo") { Array(LinuxPersonality.cpuinfo.utf8) }
         let clock = self.clock
         return VFS(clock: { let ns = clock.realtimeNanoseconds; return Timespec(sec: Int64(ns / 1_000_000_000), nsec: Int64(ns % 1_000_000_000)) },
                    randomSeed: seed, console: ConsoleDeviceAdapter(console: console), proc: proc)
     }
+
+    /// /proc/cpuinfo for emu's one CPU, from its CPUID model (Sources/CPUCore/State/CPUIDModel.swift:
+    /// vendor, family 6 model 58 stepping 9, the brand string, and the feature flags it advertises
+    /// under Linux's names; the Personality does not import CPUCore, so they are repeated here).
+    static let cpuinfo = """
+        processor	: 0
+        vendor_id	: GenuineIntel
+        cpu family	: 6
+        model		: 58
+        model name	: emu x86-64 interpreter (Ivy Bridge model)
+        stepping	: 9
+        cpu MHz		: 1000.000
+        physical id	: 0
+        siblings	: 1
+        core id		: 0
+        cpu cores	: 1
+        apicid		: 0
+        fpu		: yes
+        fpu_exception	: yes
+        cpuid level	: 13
+        wp		: yes
+        flags		: fpu tsc msr pae cx8 pge cmov pat clflush mmx fxsr sse sse2 syscall nx pdpe1gb rdtscp lm constant_tsc nonstop_tsc cx16 lahf_lm smep
+        clflush size	: 64
+        cache_alignment	: 64
+        address sizes	: 36 bits physical, 48 bits virtual
+
+        """
 
     /// /proc/PID/maps lines (proc(5)): start-end perms offset dev inode name.
     func maps(of p: LinuxProcess) -> String {
