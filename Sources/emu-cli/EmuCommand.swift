@@ -13,6 +13,33 @@ struct EmuCommand: ParsableCommand {
         subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self])
 }
 
+/// The machine options `boot` and `hedron` share, as a Configuration.
+func machineConfiguration(memory: String, minimum: UInt64, serial: String, debugcon: String?,
+                          maxInstructions: UInt64?, timeout: Double?) throws -> Configuration {
+    var c = Configuration()
+    guard let mem = parseSize(memory), mem >= minimum else {
+        throw ValidationError("--memory: '\(memory)' is not a size of at least \(minimum >> 20)M")
+    }
+    c.memory = mem
+    c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
+    if serial == "none" { c.serial2 = .none }
+    if let d = debugcon { c.debugcon = .file(d) }
+    c.maxInstructions = maxInstructions
+    c.timeout = timeout
+    return c
+}
+
+/// Ends a command with a run's status: `--stats` and the report line on stderr first.
+func finish(_ r: RunResult, stats: Bool, start: Date) throws -> Never {
+    if stats {
+        let t = Date().timeIntervalSince(start)
+        let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
+        FileHandle.standardError.write(line.data(using: .utf8)!)
+    }
+    if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
+    throw ExitCode(r.status)
+}
+
 /// Parses sizes like 1G, 512M, 65536.
 func parseSize(_ s: String) -> UInt64? {
     let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
@@ -40,16 +67,8 @@ struct Boot: ParsableCommand {
     @Flag(help: "Boot images: print every forwarded system call to stderr (strace style).") var strace = false
 
     func run() throws {
-        var c = Configuration()
-        guard let mem = parseSize(memory), mem >= 2 << 20 else {
-            throw ValidationError("--memory: '\(memory)' is not a size of at least 2M")
-        }
-        c.memory = mem
-        c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
-        if serial == "none" { c.serial2 = .none }
-        if let d = debugcon { c.debugcon = .file(d) }
-        c.maxInstructions = maxInstructions
-        c.timeout = timeout
+        var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
+                                         maxInstructions: maxInstructions, timeout: timeout)
         c.commandLine = append
         let start = Date()
         // A boot image (POSIX ustar: "ustar" at offset 257) boots the Linux personality's
@@ -59,16 +78,9 @@ struct Boot: ParsableCommand {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
             options.strace = strace
-            try LinuxBoot.finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
+            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
         }
-        let r = KernelBoot.run(path: kernel, configuration: c)
-        if stats {
-            let t = Date().timeIntervalSince(start)
-            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
-            FileHandle.standardError.write(line.data(using: .utf8)!)
-        }
-        if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
-        throw ExitCode(r.status)
+        try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
     }
 }
 
@@ -93,16 +105,8 @@ struct Hedron: ParsableCommand {
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
-        var c = Configuration()
-        guard let mem = parseSize(memory), mem >= 64 << 20 else {
-            throw ValidationError("--memory: '\(memory)' is not a size of at least 64M")
-        }
-        c.memory = mem
-        c.serial = serial == "stdio" ? .stdout : serial == "none" ? .none : .file(serial)
-        if serial == "none" { c.serial2 = .none }
-        if let d = debugcon { c.debugcon = .file(d) }
-        c.maxInstructions = maxInstructions
-        c.timeout = timeout
+        let c = try machineConfiguration(memory: memory, minimum: 64 << 20, serial: serial, debugcon: debugcon,
+                                         maxInstructions: maxInstructions, timeout: timeout)
         let files = modules.map { m -> HostedBoot.ModuleFile in
             let parts = m.split(separator: "=", maxSplits: 1)
             return HostedBoot.ModuleFile(path: String(parts[0]), commandLine: parts.count > 1 ? String(parts[1]) : "")
@@ -112,13 +116,7 @@ struct Hedron: ParsableCommand {
         let r = HostedBoot.run(roottask: roottask, modules: files, configuration: c,
                                log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
                                trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil)
-        if stats {
-            let t = Date().timeIntervalSince(start)
-            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
-            stderr.write(line.data(using: .utf8)!)
-        }
-        if let report = r.report { stderr.write((report + "\n").data(using: .utf8)!) }
-        throw ExitCode(r.status)
+        try finish(r, stats: stats, start: start)
     }
 }
 

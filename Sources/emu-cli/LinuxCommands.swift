@@ -32,16 +32,6 @@ enum LinuxBoot {
         var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, timeout) > 0
     }
-
-    static func finish(_ r: RunResult, stats: Bool, start: Date) throws -> Never {
-        if stats {
-            let t = Date().timeIntervalSince(start)
-            let line = String(format: "emu: %llu instructions in %.3f s (%.1f MIPS)\n", r.instructions, t, Double(r.instructions) / t / 1e6)
-            FileHandle.standardError.write(line.data(using: .utf8)!)
-        }
-        if let report = r.report { FileHandle.standardError.write((report + "\n").data(using: .utf8)!) }
-        throw ExitCode(r.status)
-    }
 }
 
 struct Run: ParsableCommand {
@@ -74,13 +64,8 @@ struct Run: ParsableCommand {
         let name = (program as NSString).lastPathComponent
         let image = BootImage.singleProgram(executable: [UInt8](data), name: name, argv: [name] + arguments,
                                             env: environment, cwd: cwd)
-        var c = Configuration()
-        guard let mem = parseSize(memory), mem >= 128 << 20 else {
-            throw ValidationError("--memory: '\(memory)' is not a size of at least 128M")
-        }
-        c.memory = mem
-        c.maxInstructions = maxInstructions
-        c.timeout = timeout
+        let c = try machineConfiguration(memory: memory, minimum: 128 << 20, serial: "stdio", debugcon: debugcon,
+                                         maxInstructions: maxInstructions, timeout: timeout)
         var options = RoottaskOptions()
         options.realtime = realtime
         options.strace = strace
@@ -91,9 +76,9 @@ struct Run: ParsableCommand {
             }
             options.mounts.append((parts[0], parts[1], parts.count == 3))
         }
-        if let d = debugcon { c.debugcon = .file(d); options.mirrorToDebugcon = true }
+        options.mirrorToDebugcon = debugcon != nil
         let start = Date()
-        try LinuxBoot.finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
+        try finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
     }
 }
 

@@ -28,17 +28,11 @@ public enum HostedBoot {
             }
             loaded.append(BootModule(bytes: [UInt8](bytes), commandLine: m.commandLine))
         }
-        let machine: Machine
-        let hv: Hypervisor
-        do {
-            machine = try Machine(configuration: configuration)
-            hv = try Hypervisor(machine: machine)
-        } catch {
-            return RunResult(status: ExitStatus.badInput, report: "emu: cannot build the machine: \(error)", instructions: 0)
+        let machine: Machine, hv: Hypervisor
+        switch compose(configuration, log: log, trace: trace) {
+        case .failure(let f): return f.result
+        case .success(let m): (machine, hv) = m
         }
-        hv.log = log
-        hv.trace = trace
-        machine.supervisor = hv
         prepare?(hv)
         do {
             try hv.boot(roottask: BootModule(bytes: [UInt8](data), commandLine: roottask), modules: loaded)
@@ -57,17 +51,11 @@ public enum HostedBoot {
     public static func runHost(modules: [BootModule], configuration: Configuration,
                                log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
                                makeRoottask: (_ stop: @escaping (Int32) -> Void) -> (RootAPI) -> Void) -> RunResult {
-        let machine: Machine
-        let hv: Hypervisor
-        do {
-            machine = try Machine(configuration: configuration)
-            hv = try Hypervisor(machine: machine)
-        } catch {
-            return RunResult(status: ExitStatus.badInput, report: "emu: cannot build the machine: \(error)", instructions: 0)
+        let machine: Machine, hv: Hypervisor
+        switch compose(configuration, log: log, trace: trace) {
+        case .failure(let f): return f.result
+        case .success(let m): (machine, hv) = m
         }
-        hv.log = log
-        hv.trace = trace
-        machine.supervisor = hv
         let body = makeRoottask { [unowned machine] status in machine.requestStop(status: status) }
         do {
             try hv.boot(hostRoottask: body, modules: modules)
@@ -79,4 +67,23 @@ public enum HostedBoot {
         }
         return machine.run()
     }
+
+    /// A machine whose supervisor is a new hypervisor reporting through `log` and `trace`.
+    static func compose(_ configuration: Configuration, log: @escaping (String) -> Void,
+                        trace: ((String) -> Void)?) -> Result<(Machine, Hypervisor), RunFailure> {
+        do {
+            let machine = try Machine(configuration: configuration)
+            let hv = try Hypervisor(machine: machine)
+            hv.log = log
+            hv.trace = trace
+            machine.supervisor = hv
+            return .success((machine, hv))
+        } catch {
+            return .failure(RunFailure(RunResult(status: ExitStatus.badInput, report: "emu: cannot build the machine: \(error)",
+                                                 instructions: 0)))
+        }
+    }
+
+    /// A run that ended before it started, as an Error for `Result`.
+    struct RunFailure: Error { let result: RunResult; init(_ r: RunResult) { result = r } }
 }

@@ -41,6 +41,18 @@ struct VMA {
     }
 
     func contains(_ a: UInt64) -> Bool { a >= start && a < end }
+
+    /// The part of this area from `from` (inside it) to `to`: a file area's data moves with it.
+    func slice(from: UInt64, to: UInt64) -> VMA {
+        var v = self
+        v.start = from
+        v.end = to
+        if case .file(let bytes, let offset, let size) = content {
+            let cut = from - start
+            v.content = .file(bytes: bytes, offset: offset + cut, fileSize: size > cut ? size - cut : 0)
+        }
+        return v
+    }
 }
 
 final class AddressSpace {
@@ -101,11 +113,7 @@ final class AddressSpace {
             a += 4096
         }
         remove(from, from + length)
-        var v = template
-        if case .file(let bytes, let offset, let size) = template.content {
-            let cut = from - template.start
-            v.content = .file(bytes: bytes, offset: offset + cut, fileSize: size > cut ? size - cut : 0)
-        }
+        var v = template.slice(from: from, to: from + newLength)
         v.start = to
         v.end = to + newLength
         insert(v)
@@ -138,17 +146,8 @@ final class AddressSpace {
         var result: [VMA] = []
         for v in vmas {
             if v.end <= start || v.start >= end { result.append(v); continue }
-            if v.start < start {
-                var lo = v; lo.end = start; result.append(lo)
-            }
-            if v.end > end {
-                var hi = v; hi.start = end
-                if case .file(let bytes, let offset, let size) = v.content {
-                    let cut = end - v.start
-                    hi.content = .file(bytes: bytes, offset: offset + cut, fileSize: size > cut ? size - cut : 0)
-                }
-                result.append(hi)
-            }
+            if v.start < start { result.append(v.slice(from: v.start, to: start)) }
+            if v.end > end { result.append(v.slice(from: end, to: v.end)) }
         }
         vmas = result
         var page = start
@@ -162,21 +161,11 @@ final class AddressSpace {
         for v in vmas {
             if v.end <= start || v.start >= end { result.append(v); continue }
             let lo = max(v.start, start), hi = min(v.end, end)
-            if v.start < lo { var a = v; a.end = lo; result.append(a) }
-            var mid = v; mid.start = lo; mid.end = hi; mid.protection = protection
-            if case .file(let bytes, let offset, let size) = v.content {
-                let cut = lo - v.start
-                mid.content = .file(bytes: bytes, offset: offset + cut, fileSize: size > cut ? size - cut : 0)
-            }
+            if v.start < lo { result.append(v.slice(from: v.start, to: lo)) }
+            var mid = v.slice(from: lo, to: hi)
+            mid.protection = protection
             result.append(mid)
-            if hi < v.end {
-                var b = v; b.start = hi
-                if case .file(let bytes, let offset, let size) = v.content {
-                    let cut = hi - v.start
-                    b.content = .file(bytes: bytes, offset: offset + cut, fileSize: size > cut ? size - cut : 0)
-                }
-                result.append(b)
-            }
+            if hi < v.end { result.append(v.slice(from: hi, to: v.end)) }
         }
         vmas = result
         var page = start
