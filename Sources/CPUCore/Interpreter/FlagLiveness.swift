@@ -25,6 +25,13 @@ extension MicroOp {
         case .movRR8, .movRR16, .movRR32, .movRR64, .movRI8, .movRI16, .movRI32, .movRI64,
              .lea16, .lea32, .lea64, .nop, .movzxRR, .movsxRR, .bswap, .xchgRR, .cbw, .cwd:
             return true
+        // SSE register forms that cannot fault (no memory operand, no SIMD floating point).
+        case .xmmMovRR, .movsdRR, .movqRR, .movdXR, .movdRX, .pxorRR, .porRR, .pandRR, .pandnRR,
+             .paddbRR, .paddwRR, .padddRR, .paddqRR, .psubbRR, .psubwRR, .psubdRR, .psubqRR,
+             .pcmpeqbRR, .pcmpeqdRR, .pmuludqRR, .punpcklbwRR, .punpcklwdRR, .punpckldqRR, .punpcklqdqRR,
+             .punpckhbwRR, .punpckhwdRR, .punpckhdqRR, .punpckhqdqRR, .pshufdRR,
+             .psrlwI, .psrldI, .psrlqI, .psllwI, .pslldI, .psllqI, .psrawI, .psradI, .psrldqI, .pslldqI, .xmmZero:
+            return true
         default:
             return false
         }
