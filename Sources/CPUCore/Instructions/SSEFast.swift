@@ -26,19 +26,30 @@ extension CPU {
         x + Int(n) &* 16
     }
 
+    /// The 16 bytes at `p` (an XMM register) as lanes of `V`, and back: plain 64-bit moves that
+    /// the optimizer merges, never an unspecialised generic call.
+    @inline(__always) static func load128<V: SIMD>(_ p: UnsafeMutableRawPointer, _: V.Type = SIMD2<UInt64>.self) -> V {
+        unsafeBitCast(SIMD2(p.load(as: UInt64.self), p.load(fromByteOffset: 8, as: UInt64.self)), to: V.self)
+    }
+    @inline(__always) static func store128<V: SIMD>(_ p: UnsafeMutableRawPointer, _ v: V) {
+        let q = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+        p.storeBytes(of: q[0], as: UInt64.self)
+        p.storeBytes(of: q[1], toByteOffset: 8, as: UInt64.self)
+    }
+
     /// xmm[r] ← f(xmm[r], xmm[b]) on the lanes of `V` (SDM Vol. 2 entries PADDB … PXOR, PUNPCKxx).
     @inline(__always)
     func xmmRR<V: SIMD>(_ x: UnsafeMutableRawPointer, _ i: Inst, _: V.Type, _ f: (V, V) -> V) {
         let d = CPU.xmmPtr(x, i.pointee.r)
         let s = CPU.xmmPtr(x, i.pointee.b)
-        d.storeBytes(of: f(d.load(as: V.self), s.load(as: V.self)), as: V.self)
+        CPU.store128(d, f(CPU.load128(d, V.self), CPU.load128(s, V.self)))
     }
 
     /// xmm[r] ← f(xmm[r]) (the immediate shifts).
     @inline(__always)
     func xmmR<V: SIMD>(_ x: UnsafeMutableRawPointer, _ i: Inst, _: V.Type, _ f: (V) -> V) {
         let d = CPU.xmmPtr(x, i.pointee.r)
-        d.storeBytes(of: f(d.load(as: V.self)), as: V.self)
+        CPU.store128(d, f(CPU.load128(d, V.self)))
     }
 
     // MARK: - 128-bit memory operands (the rules of SSEOperands.swift)
@@ -83,9 +94,9 @@ extension CPU {
     /// PSHUFD xmm, xmm, imm8: lane k of the result is source lane imm[2k+1:2k].
     @inline(__always)
     func pshufd(_ x: UnsafeMutableRawPointer, _ i: Inst) {
-        let s = CPU.xmmPtr(x, i.pointee.b).load(as: SIMD4<UInt32>.self)
+        let s = CPU.load128(CPU.xmmPtr(x, i.pointee.b), SIMD4<UInt32>.self)
         let o = Int(truncatingIfNeeded: i.pointee.imm)
-        CPU.xmmPtr(x, i.pointee.r).storeBytes(of: SIMD4(s[o & 3], s[(o >> 2) & 3], s[(o >> 4) & 3], s[(o >> 6) & 3]), as: SIMD4<UInt32>.self)
+        CPU.store128(CPU.xmmPtr(x, i.pointee.r), SIMD4(s[o & 3], s[(o >> 2) & 3], s[(o >> 4) & 3], s[(o >> 6) & 3]))
     }
 
     /// PSRLDQ/PSLLDQ xmm, imm8 with a count of 0…15 bytes.
@@ -105,7 +116,7 @@ extension CPU {
     @inline(__always)
     func movdXR(_ x: UnsafeMutableRawPointer, _ i: Inst) {
         let v = regs[Int(i.pointee.b)]
-        CPU.xmmPtr(x, i.pointee.r).storeBytes(of: SIMD2(i.pointee.osz == 8 ? v : v & 0xFFFF_FFFF, 0), as: SIMD2<UInt64>.self)
+        CPU.store128(CPU.xmmPtr(x, i.pointee.r), SIMD2(i.pointee.osz == 8 ? v : v & 0xFFFF_FFFF, 0))
     }
 
     /// MOVD/MOVQ r32/r64, xmm (a 32-bit destination is zero-extended, SDM Vol. 1 §3.4.1.1).
@@ -126,7 +137,7 @@ extension CPU {
             guard let m: UInt32 = load(ea(i)) else { memFault(i); return false }
             v = UInt64(m)
         }
-        CPU.xmmPtr(x, i.pointee.r).storeBytes(of: SIMD2(v, 0), as: SIMD2<UInt64>.self)
+        CPU.store128(CPU.xmmPtr(x, i.pointee.r), SIMD2(v, 0))
         return true
     }
 

@@ -16,9 +16,14 @@
 // else goes to the exact path (`sseArithmetic`) with the operand already read.
 import MMU
 
-enum FastFP {
-    enum Kind { case add, sub, mul, div }
+/// One operation of the fast path; a generic parameter, so each operation gets its own code.
+protocol FastFPOp {
+    static func apply(_ x: Double, _ y: Double) -> Double
+    /// A zero result is exact (and so raises nothing) given these operands (normal or zero).
+    static func zeroIsExact(_ a: UInt64, _ b: UInt64) -> Bool
+}
 
+enum FastFP {
     @inline(__always) static func isZero(_ x: UInt64) -> Bool { x << 1 == 0 }
 
     /// Normal or zero (not a NaN, infinity or denormal).
@@ -32,23 +37,28 @@ enum FastFP {
 
     /// One lane, or nil where the rules above do not cover it.
     @inline(__always)
-    static func lane(_ k: Kind, _ a: UInt64, _ b: UInt64) -> UInt64? {
+    static func lane<Op: FastFPOp>(_: Op.Type, _ a: UInt64, _ b: UInt64) -> UInt64? {
         guard plain(a) && plain(b) else { return nil }
-        let x = Double(bitPattern: a), y = Double(bitPattern: b)
-        let r: UInt64
-        switch k {
-        case .add: r = (x + y).bitPattern
-        case .sub: r = (x - y).bitPattern
-        case .mul: r = (x * y).bitPattern
-        case .div: r = (x / y).bitPattern
-        }
-        if safeResult(r) { return r }
-        guard isZero(r) else { return nil }
-        switch k {
-        case .add, .sub: return r
-        case .mul: return isZero(a) || isZero(b) ? r : nil
-        case .div: return isZero(a) && !isZero(b) ? r : nil
-        }
+        let r = Op.apply(Double(bitPattern: a), Double(bitPattern: b)).bitPattern
+        if _fastPath(safeResult(r)) { return r }
+        return isZero(r) && Op.zeroIsExact(a, b) ? r : nil
+    }
+
+    enum Add: FastFPOp {
+        @inline(__always) static func apply(_ x: Double, _ y: Double) -> Double { x + y }
+        @inline(__always) static func zeroIsExact(_ a: UInt64, _ b: UInt64) -> Bool { true }
+    }
+    enum Sub: FastFPOp {
+        @inline(__always) static func apply(_ x: Double, _ y: Double) -> Double { x - y }
+        @inline(__always) static func zeroIsExact(_ a: UInt64, _ b: UInt64) -> Bool { true }
+    }
+    enum Mul: FastFPOp {
+        @inline(__always) static func apply(_ x: Double, _ y: Double) -> Double { x * y }
+        @inline(__always) static func zeroIsExact(_ a: UInt64, _ b: UInt64) -> Bool { isZero(a) || isZero(b) }
+    }
+    enum Div: FastFPOp {
+        @inline(__always) static func apply(_ x: Double, _ y: Double) -> Double { x / y }
+        @inline(__always) static func zeroIsExact(_ a: UInt64, _ b: UInt64) -> Bool { isZero(a) && !isZero(b) }
     }
 }
 
@@ -59,27 +69,27 @@ extension CPU {
     }
 
     /// ADDPD SUBPD MULPD DIVPD xmm, xmm/m128 (SDM Vol. 2A "ADDPD" …).
-    @inline(__always)
-    func fastPD(_ x: UnsafeMutableRawPointer, _ i: Inst, _ k: FastFP.Kind, mem: Bool) -> Bool {
+    @inline(never)
+    func fastPD<Op: FastFPOp>(_ x: UnsafeMutableRawPointer, _ i: Inst, _ k: Op.Type, mem: Bool) -> Bool {
         let b: SIMD2<UInt64>
         if mem {
             guard let v = loadXMMOperand(i, aligned: true) else { return false }
             b = v
         } else {
-            b = CPU.xmmPtr(x, i.pointee.b).load(as: SIMD2<UInt64>.self)
+            b = CPU.load128(CPU.xmmPtr(x, i.pointee.b))
         }
         let d = CPU.xmmPtr(x, i.pointee.r)
-        let a = d.load(as: SIMD2<UInt64>.self)
+        let a: SIMD2<UInt64> = CPU.load128(d)
         if fastFPReady, let r0 = FastFP.lane(k, a[0], b[0]), let r1 = FastFP.lane(k, a[1], b[1]) {
-            d.storeBytes(of: SIMD2(r0, r1), as: SIMD2<UInt64>.self)
+            CPU.store128(d, SIMD2(r0, r1))
             return true
         }
         return slowFP(i, V128(lo: b[0], hi: b[1]))
     }
 
     /// ADDSD SUBSD MULSD DIVSD xmm, xmm/m64: lane 0; the high quadword is kept.
-    @inline(__always)
-    func fastSD(_ x: UnsafeMutableRawPointer, _ i: Inst, _ k: FastFP.Kind, mem: Bool) -> Bool {
+    @inline(never)
+    func fastSD<Op: FastFPOp>(_ x: UnsafeMutableRawPointer, _ i: Inst, _ k: Op.Type, mem: Bool) -> Bool {
         let b: UInt64
         if mem {
             guard let v: UInt64 = load(ea(i)) else { memFault(i); return false }
@@ -97,7 +107,7 @@ extension CPU {
 
     /// MAXSD/MINSD xmm, xmm: with neither operand a NaN nor a denormal no exception is possible
     /// and the result is DEST > SRC (DEST < SRC) ? DEST : SRC (SDM Vol. 2B "MAXSD", "MINSD").
-    @inline(__always)
+    @inline(never)
     func fastMinMaxSD(_ x: UnsafeMutableRawPointer, _ i: Inst, max: Bool) -> Bool {
         let b = CPU.xmmPtr(x, i.pointee.b).load(as: UInt64.self)
         let d = CPU.xmmPtr(x, i.pointee.r)

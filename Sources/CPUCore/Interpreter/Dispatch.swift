@@ -782,18 +782,18 @@ extension CPU {
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
 
             // MARK: SSE hot forms (Instructions/SSEFast.swift, SSEFastFP.swift)
-            case .xmmMovRR: CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: CPU.xmmPtr(xmm, i.pointee.b).load(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
+            case .xmmMovRR: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), CPU.load128(CPU.xmmPtr(xmm, i.pointee.b)))
             case .xmmLoadA, .xmmLoadU:
                 guard let v = loadXMMOperand(i, aligned: i.pointee.op == .xmmLoadA) else { return faultAt(i, done(), Int(blk.start)) }
-                CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: v, as: SIMD2<UInt64>.self)
+                CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), v)
             case .xmmStoreA, .xmmStoreU:
-                guard storeXMMOperand(i, CPU.xmmPtr(xmm, i.pointee.r).load(as: SIMD2<UInt64>.self), aligned: i.pointee.op == .xmmStoreA) else { return faultAt(i, done(), Int(blk.start)) }
+                guard storeXMMOperand(i, CPU.load128(CPU.xmmPtr(xmm, i.pointee.r)), aligned: i.pointee.op == .xmmStoreA) else { return faultAt(i, done(), Int(blk.start)) }
             case .xmmLoadQ: guard loadXMMLow(xmm, i, quad: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .xmmLoadD: guard loadXMMLow(xmm, i, quad: false) else { return faultAt(i, done(), Int(blk.start)) }
             case .xmmStoreQ: guard storeXMMLow(xmm, i, quad: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .xmmStoreD: guard storeXMMLow(xmm, i, quad: false) else { return faultAt(i, done(), Int(blk.start)) }
             case .movsdRR: CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: CPU.xmmPtr(xmm, i.pointee.b).load(as: UInt64.self), as: UInt64.self)
-            case .movqRR: CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: SIMD2(CPU.xmmPtr(xmm, i.pointee.b).load(as: UInt64.self), 0), as: SIMD2<UInt64>.self)
+            case .movqRR: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), SIMD2(CPU.xmmPtr(xmm, i.pointee.b).load(as: UInt64.self), 0))
             case .movdXR: movdXR(xmm, i)
             case .movdRX: movdRX(xmm, i)
             case .pxorRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 ^ $1 }
@@ -830,23 +830,23 @@ extension CPU {
             case .psradI: let c = Int32(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD4<Int32>.self) { $0 &>> c }
             case .psrldqI: byteShiftXMM(xmm, i, left: false)
             case .pslldqI: byteShiftXMM(xmm, i, left: true)
-            case .xmmZero: CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: SIMD2<UInt64>(), as: SIMD2<UInt64>.self)
-            case .addpdRR: guard fastPD(xmm, i, .add, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subpdRR: guard fastPD(xmm, i, .sub, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulpdRR: guard fastPD(xmm, i, .mul, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divpdRR: guard fastPD(xmm, i, .div, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addpdRM: guard fastPD(xmm, i, .add, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subpdRM: guard fastPD(xmm, i, .sub, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulpdRM: guard fastPD(xmm, i, .mul, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divpdRM: guard fastPD(xmm, i, .div, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addsdRR: guard fastSD(xmm, i, .add, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subsdRR: guard fastSD(xmm, i, .sub, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulsdRR: guard fastSD(xmm, i, .mul, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divsdRR: guard fastSD(xmm, i, .div, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addsdRM: guard fastSD(xmm, i, .add, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subsdRM: guard fastSD(xmm, i, .sub, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulsdRM: guard fastSD(xmm, i, .mul, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divsdRM: guard fastSD(xmm, i, .div, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .xmmZero: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), SIMD2<UInt64>())
+            case .addpdRR: guard fastPD(xmm, i, FastFP.Add.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .subpdRR: guard fastPD(xmm, i, FastFP.Sub.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .mulpdRR: guard fastPD(xmm, i, FastFP.Mul.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .divpdRR: guard fastPD(xmm, i, FastFP.Div.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .addpdRM: guard fastPD(xmm, i, FastFP.Add.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .subpdRM: guard fastPD(xmm, i, FastFP.Sub.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .mulpdRM: guard fastPD(xmm, i, FastFP.Mul.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .divpdRM: guard fastPD(xmm, i, FastFP.Div.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .addsdRR: guard fastSD(xmm, i, FastFP.Add.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .subsdRR: guard fastSD(xmm, i, FastFP.Sub.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .mulsdRR: guard fastSD(xmm, i, FastFP.Mul.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .divsdRR: guard fastSD(xmm, i, FastFP.Div.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
+            case .addsdRM: guard fastSD(xmm, i, FastFP.Add.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .subsdRM: guard fastSD(xmm, i, FastFP.Sub.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .mulsdRM: guard fastSD(xmm, i, FastFP.Mul.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
+            case .divsdRM: guard fastSD(xmm, i, FastFP.Div.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .maxsdRR: guard fastMinMaxSD(xmm, i, max: true) else { return faultAt(i, done(), Int(blk.start)) }
             case .minsdRR: guard fastMinMaxSD(xmm, i, max: false) else { return faultAt(i, done(), Int(blk.start)) }
             case .blockEnd: break blockLoop
