@@ -13,69 +13,69 @@ extension Decoder {
             if d.aux & PackedIntOp.immediateCount != 0 { specialiseShift(&d, op); return }
             guard !mem else { return }
             switch op {
-            case .pxor: d.op = .pxorRR
-            case .por: d.op = .porRR
-            case .pand: d.op = .pandRR
-            case .pandn: d.op = .pandnRR
-            case .paddb: d.op = .paddbRR
-            case .paddw: d.op = .paddwRR
-            case .paddd: d.op = .padddRR
-            case .paddq: d.op = .paddqRR
-            case .psubb: d.op = .psubbRR
-            case .psubw: d.op = .psubwRR
-            case .psubd: d.op = .psubdRR
-            case .psubq: d.op = .psubqRR
-            case .pcmpeqb: d.op = .pcmpeqbRR
-            case .pcmpeqd: d.op = .pcmpeqdRR
-            case .pmuludq: d.op = .pmuludqRR
-            case .punpcklbw: d.op = .punpcklbwRR
-            case .punpcklwd: d.op = .punpcklwdRR
-            case .punpckldq: d.op = .punpckldqRR
-            case .punpcklqdq: d.op = .punpcklqdqRR
-            case .punpckhbw: d.op = .punpckhbwRR
-            case .punpckhwd: d.op = .punpckhwdRR
-            case .punpckhdq: d.op = .punpckhdqRR
-            case .punpckhqdq: d.op = .punpckhqdqRR
+            case .pxor: d.fast(.pxorRR)
+            case .por: d.fast(.porRR)
+            case .pand: d.fast(.pandRR)
+            case .pandn: d.fast(.pandnRR)
+            case .paddb: d.fast(.paddbRR)
+            case .paddw: d.fast(.paddwRR)
+            case .paddd: d.fast(.padddRR)
+            case .paddq: d.fast(.paddqRR)
+            case .psubb: d.fast(.psubbRR)
+            case .psubw: d.fast(.psubwRR)
+            case .psubd: d.fast(.psubdRR)
+            case .psubq: d.fast(.psubqRR)
+            case .pcmpeqb: d.fast(.pcmpeqbRR)
+            case .pcmpeqd: d.fast(.pcmpeqdRR)
+            case .pmuludq: d.fast(.pmuludqRR)
+            case .punpcklbw: d.fast(.punpcklbwRR)
+            case .punpcklwd: d.fast(.punpcklwdRR)
+            case .punpckldq: d.fast(.punpckldqRR)
+            case .punpcklqdq: d.fast(.punpcklqdqRR)
+            case .punpckhbw: d.fast(.punpckhbwRR)
+            case .punpckhwd: d.fast(.punpckhwdRR)
+            case .punpckhdq: d.fast(.punpckhdqRR)
+            case .punpckhqdq: d.fast(.punpckhqdqRR)
             default: return
             }
             return
         }
         guard let op = SSEOp(rawValue: d.aux) else { return }
         switch op {
-        case .movapsRM: d.op = mem ? .xmmLoadA : .xmmMovRR
-        case .movupsRM: d.op = mem ? .xmmLoadU : .xmmMovRR
+        case .movapsRM: d.fast(mem ? .xmmLoadA : .xmmMovRR)
+        case .movupsRM: d.fast(mem ? .xmmLoadU : .xmmMovRR)
         case .movapsMR, .movupsMR:
-            if mem { d.op = op == .movapsMR ? .xmmStoreA : .xmmStoreU } else { d.op = .xmmMovRR; swap(&d.r, &d.b) }
-        case .movsdRM: d.op = mem ? .xmmLoadQ : .movsdRR
+            if mem { d.fast(op == .movapsMR ? .xmmStoreA : .xmmStoreU) } else { d.fast(.xmmMovRR); swap(&d.r, &d.b) }
+        case .movsdRM: d.fast(mem ? .xmmLoadQ : .movsdRR)
         case .movsdMR:
-            if mem { d.op = .xmmStoreQ } else { d.op = .movsdRR; swap(&d.r, &d.b) }
-        case .movssRM where mem: d.op = .xmmLoadD
-        case .movssMR where mem: d.op = .xmmStoreD
-        case .movqRM: d.op = mem ? .xmmLoadQ : .movqRR
+            if mem { d.fast(.xmmStoreQ) } else { d.fast(.movsdRR); swap(&d.r, &d.b) }
+        case .movssRM where mem: d.fast(.xmmLoadD)
+        case .movssMR where mem: d.fast(.xmmStoreD)
+        case .movqRM: d.fast(mem ? .xmmLoadQ : .movqRR)
         case .movqMR:
-            if mem { d.op = .xmmStoreQ } else { d.op = .movqRR; swap(&d.r, &d.b) }
-        case .movlpsMR: d.op = .xmmStoreQ
-        case .movdRM: d.op = mem ? (d.osz == 8 ? .xmmLoadQ : .xmmLoadD) : .movdXR
-        case .movdMR: d.op = mem ? (d.osz == 8 ? .xmmStoreQ : .xmmStoreD) : .movdRX
-        case .andps where !mem: d.op = .pandRR
-        case .andnps where !mem: d.op = .pandnRR
-        case .orps where !mem: d.op = .porRR
-        case .xorps where !mem: d.op = .pxorRR
-        case .pshufd where !mem: d.op = .pshufdRR
+            if mem { d.fast(.xmmStoreQ) } else { d.fast(.movqRR); swap(&d.r, &d.b) }
+        case .movlpsMR: d.fast(.xmmStoreQ)
+        case .movdRM: d.fast(mem ? (d.osz == 8 ? .xmmLoadQ : .xmmLoadD) : .movdXR)
+        case .movdMR: d.fast(mem ? (d.osz == 8 ? .xmmStoreQ : .xmmStoreD) : .movdRX)
+        case .andps where !mem: d.fast(.pandRR)
+        case .andnps where !mem: d.fast(.pandnRR)
+        case .orps where !mem: d.fast(.porRR)
+        case .xorps where !mem: d.fast(.pxorRR)
+        case .pshufd where !mem: d.fast(.pshufdRR)
         case .psrldq, .pslldq:
             // Counts above 15 clear the register (SDM Vol. 2B "PSRLDQ", "PSLLDQ").
             d.imm &= 0xFF
-            d.op = d.imm > 15 ? .xmmZero : op == .psrldq ? .psrldqI : .pslldqI
-        case .addpd: d.op = mem ? .addpdRM : .addpdRR
-        case .subpd: d.op = mem ? .subpdRM : .subpdRR
-        case .mulpd: d.op = mem ? .mulpdRM : .mulpdRR
-        case .divpd: d.op = mem ? .divpdRM : .divpdRR
-        case .addsd: d.op = mem ? .addsdRM : .addsdRR
-        case .subsd: d.op = mem ? .subsdRM : .subsdRR
-        case .mulsd: d.op = mem ? .mulsdRM : .mulsdRR
-        case .divsd: d.op = mem ? .divsdRM : .divsdRR
-        case .maxsd where !mem: d.op = .maxsdRR
-        case .minsd where !mem: d.op = .minsdRR
+            d.fast(d.imm > 15 ? .xmmZero : op == .psrldq ? .psrldqI : .pslldqI)
+        case .addpd: d.fast(mem ? .addpdRM : .addpdRR)
+        case .subpd: d.fast(mem ? .subpdRM : .subpdRR)
+        case .mulpd: d.fast(mem ? .mulpdRM : .mulpdRR)
+        case .divpd: d.fast(mem ? .divpdRM : .divpdRR)
+        case .addsd: d.fast(mem ? .addsdRM : .addsdRR)
+        case .subsd: d.fast(mem ? .subsdRM : .subsdRR)
+        case .mulsd: d.fast(mem ? .mulsdRM : .mulsdRR)
+        case .divsd: d.fast(mem ? .divsdRM : .divsdRR)
+        case .maxsd where !mem: d.fast(.maxsdRR)
+        case .minsd where !mem: d.fast(.minsdRR)
         default: return
         }
     }
@@ -93,18 +93,23 @@ extension Decoder {
         switch op {
         case .psraw, .psrad:
             d.imm = min(c, width - 1)
-            d.op = op == .psraw ? .psrawI : .psradI
+            d.fast(op == .psraw ? .psrawI : .psradI)
         default:
             d.imm = c
-            if c >= width { d.op = .xmmZero; return }
+            if c >= width { d.fast(.xmmZero); return }
             switch op {
-            case .psrlw: d.op = .psrlwI
-            case .psrld: d.op = .psrldI
-            case .psrlq: d.op = .psrlqI
-            case .psllw: d.op = .psllwI
-            case .pslld: d.op = .pslldI
-            default: d.op = .psllqI
+            case .psrlw: d.fast(.psrlwI)
+            case .psrld: d.fast(.psrldI)
+            case .psrlq: d.fast(.psrlqI)
+            case .psllw: d.fast(.psllwI)
+            case .pslld: d.fast(.pslldI)
+            default: d.fast(.psllqI)
             }
         }
     }
+}
+
+extension DecodedInstruction {
+    /// Makes this the `.sseFast` record of `op`.
+    mutating func fast(_ op: SSEFastOp) { self.op = .sseFast; sub = op.rawValue }
 }

@@ -100,7 +100,6 @@ extension CPU {
     @inline(never)
     func executeBlocks(_ block: BlockEntry, budget: UInt64) -> (BlockEnd, Int, Int) {
         let regs = self.regs
-        let xmm = sse.xmm
         let cache = blocks, mmu = self.mmu
         let records = cache.records
         var blk = block
@@ -781,74 +780,9 @@ extension CPU {
             case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
 
-            // MARK: SSE hot forms (Instructions/SSEFast.swift, SSEFastFP.swift)
-            case .xmmMovRR: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), CPU.load128(CPU.xmmPtr(xmm, i.pointee.b)))
-            case .xmmLoadA, .xmmLoadU:
-                guard let v = loadXMMOperand(i, aligned: i.pointee.op == .xmmLoadA) else { return faultAt(i, done(), Int(blk.start)) }
-                CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), v)
-            case .xmmStoreA, .xmmStoreU:
-                guard storeXMMOperand(i, CPU.load128(CPU.xmmPtr(xmm, i.pointee.r)), aligned: i.pointee.op == .xmmStoreA) else { return faultAt(i, done(), Int(blk.start)) }
-            case .xmmLoadQ: guard loadXMMLow(xmm, i, quad: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .xmmLoadD: guard loadXMMLow(xmm, i, quad: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .xmmStoreQ: guard storeXMMLow(xmm, i, quad: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .xmmStoreD: guard storeXMMLow(xmm, i, quad: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .movsdRR: CPU.xmmPtr(xmm, i.pointee.r).storeBytes(of: CPU.xmmPtr(xmm, i.pointee.b).load(as: UInt64.self), as: UInt64.self)
-            case .movqRR: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), SIMD2(CPU.xmmPtr(xmm, i.pointee.b).load(as: UInt64.self), 0))
-            case .movdXR: movdXR(xmm, i)
-            case .movdRX: movdRX(xmm, i)
-            case .pxorRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 ^ $1 }
-            case .porRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 | $1 }
-            case .pandRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 & $1 }
-            case .pandnRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { ~$0 & $1 }
-            case .paddbRR: xmmRR(xmm, i, SIMD16<UInt8>.self) { $0 &+ $1 }
-            case .paddwRR: xmmRR(xmm, i, SIMD8<UInt16>.self) { $0 &+ $1 }
-            case .padddRR: xmmRR(xmm, i, SIMD4<UInt32>.self) { $0 &+ $1 }
-            case .paddqRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 &+ $1 }
-            case .psubbRR: xmmRR(xmm, i, SIMD16<UInt8>.self) { $0 &- $1 }
-            case .psubwRR: xmmRR(xmm, i, SIMD8<UInt16>.self) { $0 &- $1 }
-            case .psubdRR: xmmRR(xmm, i, SIMD4<UInt32>.self) { $0 &- $1 }
-            case .psubqRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { $0 &- $1 }
-            case .pcmpeqbRR: xmmRR(xmm, i, SIMD16<UInt8>.self) { SIMD16(repeating: 0).replacing(with: 0xFF, where: $0 .== $1) }
-            case .pcmpeqdRR: xmmRR(xmm, i, SIMD4<UInt32>.self) { SIMD4(repeating: 0).replacing(with: ~0, where: $0 .== $1) }
-            case .pmuludqRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { ($0 & 0xFFFF_FFFF) &* ($1 & 0xFFFF_FFFF) }
-            case .punpcklbwRR: xmmRR(xmm, i, SIMD16<UInt8>.self) { CPU.unpackLow($0, $1) }
-            case .punpcklwdRR: xmmRR(xmm, i, SIMD8<UInt16>.self) { CPU.unpackLow($0, $1) }
-            case .punpckldqRR: xmmRR(xmm, i, SIMD4<UInt32>.self) { CPU.unpackLow($0, $1) }
-            case .punpcklqdqRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { SIMD2($0[0], $1[0]) }
-            case .punpckhbwRR: xmmRR(xmm, i, SIMD16<UInt8>.self) { CPU.unpackHigh($0, $1) }
-            case .punpckhwdRR: xmmRR(xmm, i, SIMD8<UInt16>.self) { CPU.unpackHigh($0, $1) }
-            case .punpckhdqRR: xmmRR(xmm, i, SIMD4<UInt32>.self) { CPU.unpackHigh($0, $1) }
-            case .punpckhqdqRR: xmmRR(xmm, i, SIMD2<UInt64>.self) { SIMD2($0[1], $1[1]) }
-            case .pshufdRR: pshufd(xmm, i)
-            case .psrlwI: let c = UInt16(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD8<UInt16>.self) { $0 &>> c }
-            case .psrldI: let c = UInt32(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD4<UInt32>.self) { $0 &>> c }
-            case .psrlqI: let c = i.pointee.imm; xmmR(xmm, i, SIMD2<UInt64>.self) { $0 &>> c }
-            case .psllwI: let c = UInt16(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD8<UInt16>.self) { $0 &<< c }
-            case .pslldI: let c = UInt32(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD4<UInt32>.self) { $0 &<< c }
-            case .psllqI: let c = i.pointee.imm; xmmR(xmm, i, SIMD2<UInt64>.self) { $0 &<< c }
-            case .psrawI: let c = Int16(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD8<Int16>.self) { $0 &>> c }
-            case .psradI: let c = Int32(truncatingIfNeeded: i.pointee.imm); xmmR(xmm, i, SIMD4<Int32>.self) { $0 &>> c }
-            case .psrldqI: byteShiftXMM(xmm, i, left: false)
-            case .pslldqI: byteShiftXMM(xmm, i, left: true)
-            case .xmmZero: CPU.store128(CPU.xmmPtr(xmm, i.pointee.r), SIMD2<UInt64>())
-            case .addpdRR: guard fastPD(xmm, i, FastFP.Add.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subpdRR: guard fastPD(xmm, i, FastFP.Sub.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulpdRR: guard fastPD(xmm, i, FastFP.Mul.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divpdRR: guard fastPD(xmm, i, FastFP.Div.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addpdRM: guard fastPD(xmm, i, FastFP.Add.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subpdRM: guard fastPD(xmm, i, FastFP.Sub.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulpdRM: guard fastPD(xmm, i, FastFP.Mul.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divpdRM: guard fastPD(xmm, i, FastFP.Div.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addsdRR: guard fastSD(xmm, i, FastFP.Add.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subsdRR: guard fastSD(xmm, i, FastFP.Sub.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulsdRR: guard fastSD(xmm, i, FastFP.Mul.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divsdRR: guard fastSD(xmm, i, FastFP.Div.self, mem: false) else { return faultAt(i, done(), Int(blk.start)) }
-            case .addsdRM: guard fastSD(xmm, i, FastFP.Add.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .subsdRM: guard fastSD(xmm, i, FastFP.Sub.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .mulsdRM: guard fastSD(xmm, i, FastFP.Mul.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .divsdRM: guard fastSD(xmm, i, FastFP.Div.self, mem: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .maxsdRR: guard fastMinMaxSD(xmm, i, max: true) else { return faultAt(i, done(), Int(blk.start)) }
-            case .minsdRR: guard fastMinMaxSD(xmm, i, max: false) else { return faultAt(i, done(), Int(blk.start)) }
+            // MARK: SSE hot forms (DispatchSSE.swift)
+            case .sseFast:
+                guard executeSSEFast(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.

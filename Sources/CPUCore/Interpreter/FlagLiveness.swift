@@ -25,13 +25,6 @@ extension MicroOp {
         case .movRR8, .movRR16, .movRR32, .movRR64, .movRI8, .movRI16, .movRI32, .movRI64,
              .lea16, .lea32, .lea64, .nop, .movzxRR, .movsxRR, .bswap, .xchgRR, .cbw, .cwd, .notR32, .notR64:
             return true
-        // SSE register forms that cannot fault (no memory operand, no SIMD floating point).
-        case .xmmMovRR, .movsdRR, .movqRR, .movdXR, .movdRX, .pxorRR, .porRR, .pandRR, .pandnRR,
-             .paddbRR, .paddwRR, .padddRR, .paddqRR, .psubbRR, .psubwRR, .psubdRR, .psubqRR,
-             .pcmpeqbRR, .pcmpeqdRR, .pmuludqRR, .punpcklbwRR, .punpcklwdRR, .punpckldqRR, .punpcklqdqRR,
-             .punpckhbwRR, .punpckhwdRR, .punpckhdqRR, .punpckhqdqRR, .pshufdRR,
-             .psrlwI, .psrldI, .psrlqI, .psllwI, .pslldI, .psllqI, .psrawI, .psradI, .psrldqI, .pslldqI, .xmmZero:
-            return true
         default:
             return false
         }
@@ -90,9 +83,25 @@ extension BlockCache {
             records[k].flagsDead = false
             if op.writesAllFlags {
                 live = false
-            } else if !op.flagNeutral {
+            } else if !op.flagNeutral && !(op == .sseFast && SSEFastOp(rawValue: records[k].sub).unsafelyUnwrapped.flagNeutral) {
                 live = true
             }
+        }
+    }
+}
+
+extension SSEFastOp {
+    /// Register forms that cannot fault (no memory operand, no SIMD floating point) and touch no flags.
+    var flagNeutral: Bool {
+        switch self {
+        case .xmmMovRR, .movsdRR, .movqRR, .movdXR, .movdRX, .pxorRR, .porRR, .pandRR, .pandnRR,
+             .paddbRR, .paddwRR, .padddRR, .paddqRR, .psubbRR, .psubwRR, .psubdRR, .psubqRR,
+             .pcmpeqbRR, .pcmpeqdRR, .pmuludqRR, .punpcklbwRR, .punpcklwdRR, .punpckldqRR, .punpcklqdqRR,
+             .punpckhbwRR, .punpckhwdRR, .punpckhdqRR, .punpckhqdqRR, .pshufdRR,
+             .psrlwI, .psrldI, .psrlqI, .psllwI, .pslldI, .psllqI, .psrawI, .psradI, .psrldqI, .pslldqI, .xmmZero:
+            return true
+        default:
+            return false
         }
     }
 }

@@ -110,28 +110,9 @@ public enum MicroOp: UInt16 {
     case sse                // aux = SSEOp
     case mmx                // aux = MMXOp
 
-    // SSE/SSE2 hot forms (Decoder/Specialise+SSE.swift), chosen by the block builder only while
-    // SSE is usable (CR0.EM = 0, CR0.TS = 0, CR4.OSFXSR = 1), so they skip the #UD/#NM checks.
-    // `aux` keeps the generic SSEOp/PackedIntOp, for the fallback to the `.sse` path.
-    // MOVAPS MOVUPS MOVAPD MOVUPD MOVDQA MOVDQU: register copy, 16-byte loads and stores.
-    case xmmMovRR, xmmLoadA, xmmLoadU, xmmStoreA, xmmStoreU
-    // MOVQ/MOVSD xmm ← m64 and MOVD/MOVSS xmm ← m32 (upper bits zeroed); stores of the low 64/32 bits.
-    case xmmLoadQ, xmmLoadD, xmmStoreQ, xmmStoreD
-    case movsdRR, movqRR            // low quadword merged / copied with the upper one zeroed
-    case movdXR, movdRX             // MOVD/MOVQ xmm ← r32/r64 and r32/r64 ← xmm (osz)
-    // Packed integer and bitwise logic, xmm ← xmm op xmm.
-    case pxorRR, porRR, pandRR, pandnRR
-    case paddbRR, paddwRR, padddRR, paddqRR, psubbRR, psubwRR, psubdRR, psubqRR
-    case pcmpeqbRR, pcmpeqdRR, pmuludqRR
-    case punpcklbwRR, punpcklwdRR, punpckldqRR, punpcklqdqRR
-    case punpckhbwRR, punpckhwdRR, punpckhdqRR, punpckhqdqRR
-    case pshufdRR                   // imm = order
-    // Shifts by an immediate (imm already limited: a logical count ≥ the lane width is `xmmZero`).
-    case psrlwI, psrldI, psrlqI, psllwI, pslldI, psllqI, psrawI, psradI, psrldqI, pslldqI, xmmZero
-    // Double-precision arithmetic with a host-FPU fast path (Instructions/SSEFastFP.swift).
-    case addpdRR, subpdRR, mulpdRR, divpdRR, addpdRM, subpdRM, mulpdRM, divpdRM
-    case addsdRR, subsdRR, mulsdRR, divsdRR, addsdRM, subsdRM, mulsdRM, divsdRM
-    case maxsdRR, minsdRR
+    // SSE/SSE2 hot forms (Decoder/Specialise+SSE.swift): `sub` = SSEFastOp, `aux` keeps the
+    // generic SSEOp/PackedIntOp. One kind, so MicroOp stays within 256 cases (a one-byte enum).
+    case sseFast
 }
 
 /// ALU operations in opcode order (bits 5:3 of 00–3F, ModRM.reg of 80–83).
