@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The SSE/SSE2 hot forms (MicroOp.swift, picked by Decoder/Specialise+SSE.swift): register
+// The SSE/SSE2 hot forms (SSEFastOp.swift, picked by Decoder/Specialise+SSE.swift): register
 // operands straight from the XMM file as SIMD lanes, no op enums or lane loops per execution.
 //
 // Availability is hoisted out of the instructions. Legacy SSE instructions raise #UD if CR0.EM = 1
-// or CR4.OSFXSR = 0 and #NM if CR0.TS = 1 (SDM Vol. 2A §2.5.1 Table 2-21 "Type 4 Class Exception
-// Conditions" and the other tables of §2.5; Vol. 3A §13.2). Those depend on CR0 and CR4 alone,
+// or CR4.OSFXSR = 0 and #NM if CR0.TS = 1 (SDM Vol. 2A §2.5.1, the "Exceptions Type 1…7" tables;
+// Vol. 3A §13.1–13.2), before any operand is accessed. Those depend on CR0 and CR4 alone,
 // which change only by MOV to CR0/CR4, CLTS, LMSW (system instructions that end their block) or by
 // the supervisor between runs; so the block builder checks them once per block, and a change
 // drops every decoded block (`sseUsabilityChanged`). Blocks decoded while SSE is unusable keep
