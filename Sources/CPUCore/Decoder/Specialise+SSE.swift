@@ -111,5 +111,5 @@ extension Decoder {
 
 extension DecodedInstruction {
     /// Makes this the `.sseFast` record of `op`.
-    mutating func fast(_ op: SSEFastOp) { self.op = .sseFast; sub = op.rawValue }
+    mutating func fast(_ op: SSEFastOp) { self.op = .sseFast; sub = op }
 }

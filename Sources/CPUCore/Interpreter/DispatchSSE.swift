@@ -8,13 +8,13 @@ extension CPU {
     @inline(never)
     func executeSSEFast(_ i: Inst) -> Bool {
         let x = sse.xmm
-        switch SSEFastOp(rawValue: i.pointee.sub).unsafelyUnwrapped {
+        switch i.pointee.sub {
         case .xmmMovRR: CPU.store128(CPU.xmmPtr(x, i.pointee.r), CPU.load128(CPU.xmmPtr(x, i.pointee.b)))
         case .xmmLoadA, .xmmLoadU:
-            guard let v = loadXMMOperand(i, aligned: i.pointee.sub == SSEFastOp.xmmLoadA.rawValue) else { return false }
+            guard let v = loadXMMOperand(i, aligned: i.pointee.sub == .xmmLoadA) else { return false }
             CPU.store128(CPU.xmmPtr(x, i.pointee.r), v)
         case .xmmStoreA, .xmmStoreU:
-            guard storeXMMOperand(i, CPU.load128(CPU.xmmPtr(x, i.pointee.r)), aligned: i.pointee.sub == SSEFastOp.xmmStoreA.rawValue) else { return false }
+            guard storeXMMOperand(i, CPU.load128(CPU.xmmPtr(x, i.pointee.r)), aligned: i.pointee.sub == .xmmStoreA) else { return false }
         case .xmmLoadQ: guard loadXMMLow(x, i, quad: true) else { return false }
         case .xmmLoadD: guard loadXMMLow(x, i, quad: false) else { return false }
         case .xmmStoreQ: guard storeXMMLow(x, i, quad: true) else { return false }

@@ -83,7 +83,7 @@ extension BlockCache {
             records[k].flagsDead = false
             if op.writesAllFlags {
                 live = false
-            } else if !op.flagNeutral && !(op == .sseFast && SSEFastOp(rawValue: records[k].sub).unsafelyUnwrapped.flagNeutral) {
+            } else if !op.flagNeutral && !(op == .sseFast && records[k].sub.flagNeutral) {
                 live = true
             }
         }
