@@ -39,6 +39,8 @@ public let zeroReg: UInt8 = 16
     /// The memory operand needs more than `disp + base + index << scale`: an FS/GS base or 32-bit
     /// address wrap (67h). Set once at the end of decoding.
     public var eaSpecial: Bool
+    /// The SSEFastOp of a `.sseFast` record (in what was padding: the record stays 48 bytes).
+    public var sub: SSEFastOp
     /// Displacement, sign-extended; for RIP-relative operands the absolute address.
     public var disp: UInt64
     /// Immediate, sign- or zero-extended as the instruction defines; branch target for relative branches.
@@ -48,7 +50,7 @@ public let zeroReg: UInt8 = 16
 
     public init() {
         op = .invalid; aux = 0; r = 0; b = zeroReg; index = zeroReg; scale = 0; seg = 0; pfx = 0; osz = 4
-        len = 0; flagsDead = false; seq = 0; eaSpecial = false; disp = 0; imm = 0; next = 0
+        len = 0; flagsDead = false; seq = 0; eaSpecial = false; sub = .xmmMovRR; disp = 0; imm = 0; next = 0
     }
 
     /// Linear address of this instruction.

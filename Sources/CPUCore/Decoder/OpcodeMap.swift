@@ -275,6 +275,7 @@ extension Decoder {
         d.op = MicroOp.unaryR
         if d.aux == UnaryOp.inc.rawValue && size >= 4 { d.op = size == 8 ? MicroOp.incR64 : MicroOp.incR32 }
         if d.aux == UnaryOp.dec.rawValue && size >= 4 { d.op = size == 8 ? MicroOp.decR64 : MicroOp.decR32 }
+        if d.aux == UnaryOp.not.rawValue && size >= 4 { d.op = size == 8 ? MicroOp.notR64 : MicroOp.notR32 }
     }
 
     func sys(_ d: inout DecodedInstruction, _ op: SystemOp) {

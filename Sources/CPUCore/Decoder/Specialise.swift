@@ -31,6 +31,8 @@ extension Decoder {
             case .sub: return .subRR32
             case .cmp: return .cmpRR32
             case .xor: return .xorRR32
+            case .and: return .andRR32
+            case .or: return .orRR32
             default: return d.op
             }
         case .aluRI32:

@@ -23,6 +23,13 @@ extension CPU {
         let single = form < 2, packed = form & 1 == 0
         let bytes = packed ? 16 : single ? 4 : 8
         guard let b = fpSource(i, bytes: bytes) else { return false }
+        return sseArithmetic(i, op, b)
+    }
+
+    /// The same with the source operand `b` already read (zero-extended for a scalar form).
+    func sseArithmetic(_ i: Inst, _ op: SSEOp, _ b: V128) -> Bool {
+        let form = Int(op.rawValue - SSEOp.addps.rawValue) & 3
+        let single = form < 2, packed = form & 1 == 0
         let lanes = packed ? (single ? 4 : 2) : 1
         let canUnderflow = op.rawValue < SSEOp.minps.rawValue   // ADD SUB MUL DIV
         let tiny: HostFP.Tiny = !canUnderflow ? .none : single ? .single(lanes) : .double(lanes)

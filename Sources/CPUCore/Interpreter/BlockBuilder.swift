@@ -82,6 +82,7 @@ extension CPU {
                 return nil
             case .success(var d):
                 d.seq = UInt8(count + 1)
+                if d.op == .sse && sseUsable { Decoder.specialiseSSE(&d) }
                 blocks.records[start + count] = d
                 count += 1
                 let len = Int(d.len)

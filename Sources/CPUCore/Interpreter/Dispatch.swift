@@ -208,6 +208,15 @@ extension CPU {
             case .xorRR32:
                 let r = (regs[Int(i.pointee.r)] ^ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
                 regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
+            case .andRR32:
+                let r = regs[Int(i.pointee.r)] & regs[Int(i.pointee.b)] & 0xFFFF_FFFF
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
+            case .orRR32:
+                let r = (regs[Int(i.pointee.r)] | regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+                regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
+            // NOT changes no flag (SDM Vol. 2B "NOT"); a 32-bit result zero-extends.
+            case .notR32: regs[Int(i.pointee.r)] = ~regs[Int(i.pointee.r)] & 0xFFFF_FFFF
+            case .notR64: regs[Int(i.pointee.r)] = ~regs[Int(i.pointee.r)]
             case .andRI32:
                 let r = regs[Int(i.pointee.r)] & i.pointee.imm & 0xFFFF_FFFF
                 regs[Int(i.pointee.r)] = r; setFlags(LazyFlags.logic, sign: 31, res: r, a: 0, b: 0)
@@ -305,6 +314,8 @@ extension CPU {
             case .orRR64nf: regs[Int(i.pointee.r)] |= regs[Int(i.pointee.b)]
             case .andRI64nf: regs[Int(i.pointee.r)] &= i.pointee.imm
             case .xorRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] ^ regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
+            case .andRR32nf: regs[Int(i.pointee.r)] = regs[Int(i.pointee.r)] & regs[Int(i.pointee.b)] & 0xFFFF_FFFF
+            case .orRR32nf: regs[Int(i.pointee.r)] = (regs[Int(i.pointee.r)] | regs[Int(i.pointee.b)]) & 0xFFFF_FFFF
             case .andRI32nf: regs[Int(i.pointee.r)] &= i.pointee.imm & 0xFFFF_FFFF
             case .shlRI64nf: regs[Int(i.pointee.r)] &<<= i.pointee.imm & 63
             case .shrRI64nf: regs[Int(i.pointee.r)] &>>= i.pointee.imm & 63
@@ -768,6 +779,10 @@ extension CPU {
             case .x87: guard executeX87(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .sse: guard executeSSE(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .mmx: guard executeMMX(i) else { return faultAt(i, done(), Int(blk.start)) }
+
+            // MARK: SSE hot forms (DispatchSSE.swift)
+            case .sseFast:
+                guard executeSSEFast(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.

@@ -10,7 +10,7 @@ extension MicroOp {
     var writesAllFlags: Bool {
         switch self {
         case .addRR64, .addRI64, .subRR64, .subRI64, .cmpRR64, .cmpRI64, .cmpRR32, .cmpRI32, .addRR32, .addRI32,
-             .xorRR32, .andRI32, .xorRR64, .andRR64, .orRR64, .andRI64, .subRR32,
+             .xorRR32, .andRI32, .andRR32, .orRR32, .xorRR64, .andRR64, .orRR64, .andRI64, .subRR32,
              .testRR8, .testRR16, .testRR32, .testRR64, .testRI8, .testRI16, .testRI32, .testRI64,
              .shlRI64, .shrRI64, .sarRI64, .shlRI32, .shrRI32, .sarRI32, .imul2RR64, .imul3RR64:
             return true
@@ -23,7 +23,7 @@ extension MicroOp {
     var flagNeutral: Bool {
         switch self {
         case .movRR8, .movRR16, .movRR32, .movRR64, .movRI8, .movRI16, .movRI32, .movRI64,
-             .lea16, .lea32, .lea64, .nop, .movzxRR, .movsxRR, .bswap, .xchgRR, .cbw, .cwd:
+             .lea16, .lea32, .lea64, .nop, .movzxRR, .movsxRR, .bswap, .xchgRR, .cbw, .cwd, .notR32, .notR64:
             return true
         default:
             return false
@@ -55,6 +55,8 @@ extension MicroOp {
         case .andRI64: return .andRI64nf
         case .xorRR32: return .xorRR32nf
         case .andRI32: return .andRI32nf
+        case .andRR32: return .andRR32nf
+        case .orRR32: return .orRR32nf
         case .shlRI64: return .shlRI64nf
         case .shrRI64: return .shrRI64nf
         case .sarRI64: return .sarRI64nf
@@ -81,9 +83,25 @@ extension BlockCache {
             records[k].flagsDead = false
             if op.writesAllFlags {
                 live = false
-            } else if !op.flagNeutral {
+            } else if !op.flagNeutral && !(op == .sseFast && records[k].sub.flagNeutral) {
                 live = true
             }
+        }
+    }
+}
+
+extension SSEFastOp {
+    /// Register forms that cannot fault (no memory operand, no SIMD floating point) and touch no flags.
+    var flagNeutral: Bool {
+        switch self {
+        case .xmmMovRR, .movsdRR, .movqRR, .movdXR, .movdRX, .pxorRR, .porRR, .pandRR, .pandnRR,
+             .paddbRR, .paddwRR, .padddRR, .paddqRR, .psubbRR, .psubwRR, .psubdRR, .psubqRR,
+             .pcmpeqbRR, .pcmpeqdRR, .pmuludqRR, .punpcklbwRR, .punpcklwdRR, .punpckldqRR, .punpcklqdqRR,
+             .punpckhbwRR, .punpckhwdRR, .punpckhdqRR, .punpckhqdqRR, .pshufdRR,
+             .psrlwI, .psrldI, .psrlqI, .psllwI, .pslldI, .psllqI, .psrawI, .psradI, .psrldqI, .pslldqI, .xmmZero:
+            return true
+        default:
+            return false
         }
     }
 }

@@ -23,6 +23,7 @@ public enum MicroOp: UInt16 {
     case aluRM32fast, aluRM64fast     // ADD OR AND SUB XOR from memory (no ADC/SBB/CMP)
     case cmpMR32, cmpMR64, cmpMI8, cmpMI32, cmpMI64   // CMP with a memory first operand
     case cmpMR8, cmpRM8, cmpRR8, cmpRI8               // byte CMP (byte loops: memcmp, strlen, parsers)
+    case andRR32, orRR32, notR32, notR64              // hash rounds (sha256): with them the rotates' flags die
     case movzxbRM, movzxwRM, movzxbRR, movzxwRR, movsxdRM, movsxdRR  // to a 32/64-bit register
     // Flag-free forms of the above: the block builder's liveness pass picks them when a later
     // instruction of the block overwrites every flag before anything can observe them
@@ -31,6 +32,7 @@ public enum MicroOp: UInt16 {
     case xorRR64nf, andRR64nf, orRR64nf, andRI64nf, xorRR32nf, andRI32nf
     case shlRI64nf, shrRI64nf, sarRI64nf, shlRI32nf, shrRI32nf, sarRI32nf
     case imul2RR64nf, imul3RR64nf, aluRM64fastNF, aluRM32fastNF
+    case andRR32nf, orRR32nf
     // TEST.
     case testRR8, testRR16, testRR32, testRR64
     case testMR8, testMR16, testMR32, testMR64
@@ -107,6 +109,10 @@ public enum MicroOp: UInt16 {
     case x87                // aux = X87Op
     case sse                // aux = SSEOp
     case mmx                // aux = MMXOp
+
+    // SSE/SSE2 hot forms (Decoder/Specialise+SSE.swift): `sub` = SSEFastOp, `aux` keeps the
+    // generic SSEOp/PackedIntOp. One kind, so MicroOp stays within 256 cases (a one-byte enum).
+    case sseFast
 }
 
 /// ALU operations in opcode order (bits 5:3 of 00–3F, ModRM.reg of 80–83).

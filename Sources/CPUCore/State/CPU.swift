@@ -31,10 +31,17 @@ public final class CPU {
     /// Current privilege level (CS.RPL after a load), 0…3.
     public internal(set) var cpl: UInt8 = 0
 
-    public internal(set) var cr0: UInt64 = 0x6000_0010
+    public internal(set) var cr0: UInt64 = 0x6000_0010 { didSet { sseUsabilityChanged() } }
     public var cr2: UInt64 = 0
     public internal(set) var cr3: UInt64 = 0
-    public internal(set) var cr4: UInt64 = 0
+    public internal(set) var cr4: UInt64 = 0 { didSet { sseUsabilityChanged() } }
+    /// SSE instructions raise neither #UD nor #NM: CR0.EM = 0, CR0.TS = 0, CR4.OSFXSR = 1. The block
+    /// builder specialises SSE forms only while this holds (SSEFast.swift), and every change of it
+    /// drops the decoded blocks.
+    var sseUsable = false
+    /// The host's MXCSR mode is the default (round to nearest, no DAZ/FTZ, all masked), as the
+    /// double-precision fast path (SSEFastFP.swift) assumes of Swift arithmetic.
+    let hostFPDefault = HostMXCSR.get() & ~MXCSR.flags == 0x1F80
     public var cr8: UInt64 = 0
     public internal(set) var efer: UInt64 = 0
     /// DR0–DR7; DR6 and DR7 start at their reset values (SDM Vol. 3B §17.2).
