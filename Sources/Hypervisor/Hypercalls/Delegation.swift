@@ -218,7 +218,10 @@ extension Hypervisor {
                     try? memory.map(page: e.base &+ i, frame: e.origin &+ i, permissions: perms)
                 }
             }
-            tlbDirty = true
+            // A new mapping needs no flush: the TLB holds only translations that succeeded, and
+            // the database never maps over a present range. Removals do (and `revoke` marks
+            // reduced rights itself).
+            if perms.isEmpty { tlbDirty = true }
         case .io:
             e.pd.ports?.update(base: e.base, order: e.order, allow: e.permissions & 1 != 0)
         case .object:
