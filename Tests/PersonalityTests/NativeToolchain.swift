@@ -15,6 +15,7 @@ enum NativeToolchain {
         let d = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("emu-elf-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: NativeToolchain.directory) }
         return d
     }()
 
