@@ -44,8 +44,22 @@ public enum ELFLoader {
         throws(ELFLoadError) -> ELFImage
     {
         guard libelfReady else { throw fail("libelf: \(String(cString: elf_errmsg(-1)))") }
+        // e_ident first, from the bytes (gABI "ELF Identification"): libelf answers a bad class or
+        // version only with "not an ELF file" or "invalid ELF file data".
         guard bytes.count >= 4, bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46 else {
             throw fail("not an ELF file (no \\x7fELF magic)")
+        }
+        guard bytes.count >= 64 else { throw fail("file too short for an ELF64 header (\(bytes.count) bytes)") }
+        switch Int32(bytes[Int(EI_CLASS)]) {
+        case ELFCLASS64: break
+        case ELFCLASS32: throw fail("32-bit ELF files are not supported")
+        default: throw fail("bad ELF class \(bytes[Int(EI_CLASS)])")
+        }
+        guard bytes[Int(EI_DATA)] == UInt8(ELFDATA2LSB) else {
+            throw fail("not a little-endian ELF file (EI_DATA \(bytes[Int(EI_DATA)]))")
+        }
+        guard bytes[Int(EI_VERSION)] == UInt8(EV_CURRENT) else {
+            throw fail("unsupported ELF version \(bytes[Int(EI_VERSION)]) (expected 1)")
         }
         // elf_memory reads (and, for a foreign byte order, converts) the image in place: give
         // it a private copy that outlives the descriptor.
@@ -70,22 +84,15 @@ public enum ELFLoader {
     }
 
     private static func readHeaders(_ elf: OpaquePointer, fileSize: UInt64) throws(ELFLoadError) -> Headers {
-        guard elf_kind(elf) == ELF_K_ELF else { throw fail("not an ELF file") }
-        guard fileSize >= 64 else { throw fail("file too short for an ELF64 header (\(fileSize) bytes)") }
-        let elfClass = gelf_getclass(elf)
-        guard elfClass == ELFCLASS64 else {
-            throw fail(elfClass == ELFCLASS32 ? "32-bit ELF files are not supported" : "bad ELF class \(elfClass)")
+        guard elf_kind(elf) == ELF_K_ELF, gelf_getclass(elf) == ELFCLASS64 else {
+            throw fail("libelf: not an ELF64 file")
         }
         var ehdr = GElf_Ehdr()
         guard gelf_getehdr(elf, &ehdr) != nil else {
             throw fail("unreadable ELF header: \(String(cString: elf_errmsg(-1)))")
         }
-        let identData = withUnsafeBytes(of: ehdr.e_ident) { Array($0) }
-        guard identData[Int(EI_DATA)] == UInt8(ELFDATA2LSB) else {
-            throw fail("not a little-endian ELF file (EI_DATA \(identData[Int(EI_DATA)]))")
-        }
-        guard identData[Int(EI_VERSION)] == UInt8(EV_CURRENT), ehdr.e_version == UInt32(EV_CURRENT) else {
-            throw fail("unsupported ELF version \(identData[Int(EI_VERSION)])/\(ehdr.e_version) (expected 1)")
+        guard ehdr.e_version == UInt32(EV_CURRENT) else {
+            throw fail("unsupported ELF version \(ehdr.e_version) in e_version (expected 1)")
         }
         guard ehdr.e_machine == UInt16(EM_X86_64) else {
             throw fail("not an x86-64 executable (e_machine \(ehdr.e_machine))")
@@ -102,10 +109,9 @@ public enum ELFLoader {
         guard ehdr.e_phnum != 0xFFFF else {
             throw fail("extended program header numbering (e_phnum PN_XNUM) is not supported")
         }
-        var count = 0
-        guard elf_getphdrnum(elf, &count) == 0 else {
-            throw fail("unreadable program header count: \(String(cString: elf_errmsg(-1)))")
-        }
+        // elf_read_phdrs' limits, checked on e_phnum and e_phoff before libelf reads the table
+        // (elf_getphdrnum quietly reports 0 for a table that does not fit in the file).
+        let count = Int(ehdr.e_phnum)
         guard count >= 1 else { throw fail("no program headers") }
         guard count <= maxProgramHeaders else {
             throw fail("too many program headers (\(count); Linux allows \(maxProgramHeaders))")
@@ -113,6 +119,10 @@ public enum ELFLoader {
         let (tableEnd, o1) = ehdr.e_phoff.addingReportingOverflow(UInt64(count) * 56)
         guard !o1, tableEnd <= fileSize else {
             throw fail("program header table (offset \(hex(ehdr.e_phoff)), \(count) entries) extends past the end of the file")
+        }
+        var libelfCount = 0
+        guard elf_getphdrnum(elf, &libelfCount) == 0, libelfCount == count else {
+            throw fail("libelf cannot read the program headers: \(String(cString: elf_errmsg(-1)))")
         }
         var phdrs: [GElf_Phdr] = []
         phdrs.reserveCapacity(count)
