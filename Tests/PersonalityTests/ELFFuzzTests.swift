@@ -4,16 +4,8 @@
 import Testing
 @testable import Personality
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a fixed seed gives the same cases every run.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A value in 0..<n (the fuzz tests' generator is ImageTestSupport.swift's SplitMix64).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
 
