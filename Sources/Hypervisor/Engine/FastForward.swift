@@ -78,7 +78,6 @@ extension Hypervisor {
         statistics.foreignSyscalls += 1
         // `sys_foreign_syscall` → `send_msg<ret_user_iret>` → `recv_kern`.
         handler.utcb.loadExc(from: view, mtd: pt.mtd)
-        ec.messageMTD = pt.mtd
         ec.continuation = .iret
         // While the Swift handler runs synchronously nothing can observe the links between
         // caller and handler or their run states, so none is set unless the general path takes

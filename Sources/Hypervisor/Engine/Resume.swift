@@ -60,7 +60,7 @@ extension Hypervisor {
             case .dead:
                 scheduler.current = nil
                 continue
-            case .sysret, .iret, .receiveKernel, .receiveUser:
+            case .sysret, .iret:
                 break
             }
             if ec.isHost {

@@ -19,7 +19,6 @@ extension Hypervisor {
         let handler = pt.ec
         guard handler.cpu == ec.cpu else { kill(ec, reason: "PT wrong CPU"); return }
         ec.continuation = .iret
-        ec.messageMTD = pt.mtd
         guard handler.isWaitingForCall else {
             ec.messagePortal = selector
             waitForHandler(ec, handler, restart: .resend)

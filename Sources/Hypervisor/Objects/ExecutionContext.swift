@@ -56,10 +56,6 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
         /// `ret_user_iret`: iret-style from the saved RIP/RSP/RFLAGS; after an exception or a
         /// foreign syscall, whose reply goes through `save_exc`.
         case iret
-        /// `recv_kern`: a handler called by the kernel (exception-style): `load_exc` then sysret.
-        case receiveKernel
-        /// `recv_user`: a handler called by `call`: copy the untyped words, then sysret.
-        case receiveUser
         /// `sys_call`: restart the `call` (after `reply` with an SM, or once a busy handler is free).
         case restartCall
         /// `send_msg`: send the exception-style message again once a busy handler is free.
@@ -111,8 +107,6 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     /// ECs whose call or exception message waits until this busy local EC replies (Hedron
     /// lets them help the handler; emu queues them in order and restarts their IPC).
     var waitingSenders: [ExecutionContext] = []
-    /// The MTD of the exception-style message this EC sent last (`regs.mtd`).
-    var messageMTD = MTD(rawValue: 0)
     /// The portal selector of the pending exception-style message (`regs.dst_portal`), for a
     /// restart after waiting on a busy handler.
     var messagePortal: UInt64 = 0

@@ -44,9 +44,8 @@ final class Scheduler {
     /// head of the highest non-empty priority current. Returns it, nil if nothing is ready.
     @discardableResult
     func schedule(suspend: Bool) -> SchedulingContext? {
-        hazard = false
         if let c = current, !suspend { enqueue(c) }
-        hazard = false
+        hazard = false      // after the re-enqueue, which may set it
         while top > 0 && queues[top].isEmpty { top -= 1 }
         guard let sc = queues[top].first else { current = nil; return nil }
         queues[top].removeFirst()
