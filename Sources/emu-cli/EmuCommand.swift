@@ -64,7 +64,10 @@ struct Boot: ParsableCommand {
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Option(help: "Kernel command line.") var append: String = ""
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
-    @Flag(help: "Boot images: print every forwarded system call to stderr (strace style).") var strace = false
+    @Flag(help: "Boot images: print every Linux system call, signal and exit in strace(1)'s format to stderr; --strace=FILE writes them to FILE.")
+    var strace = false
+    @Option(name: .customLong("strace-file"), help: ArgumentHelp("The FILE of --strace=FILE.", valueName: "FILE"))
+    var straceFile: String?
 
     func run() throws {
         var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
@@ -77,7 +80,7 @@ struct Boot: ParsableCommand {
            Array(data[257..<262]) == Array("ustar".utf8) {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
-            options.strace = strace
+            try StraceOption.apply(flag: strace, file: straceFile, to: &options)
             try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
         }
         try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)

@@ -53,7 +53,10 @@ struct Run: ParsableCommand {
     @Option(help: "File receiving a copy of stdout and stderr through debugcon (port 0xE9).") var debugcon: String?
     @Option(name: .customLong("mount"), help: "Mount a host directory: HOST:GUEST[:ro] (repeatable).") var mounts: [String] = []
     @Flag(help: "Use the host's clocks instead of virtual time.") var realtime = false
-    @Flag(help: "Print every forwarded system call to stderr (strace style).") var strace = false
+    @Flag(help: "Print every Linux system call, signal and exit in strace(1)'s format to stderr; --strace=FILE writes them to FILE.")
+    var strace = false
+    @Option(name: .customLong("strace-file"), help: ArgumentHelp("The FILE of --strace=FILE.", valueName: "FILE"))
+    var straceFile: String?
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
@@ -68,7 +71,7 @@ struct Run: ParsableCommand {
                                          maxInstructions: maxInstructions, timeout: timeout)
         var options = RoottaskOptions()
         options.realtime = realtime
-        options.strace = strace
+        try StraceOption.apply(flag: strace, file: straceFile, to: &options)
         for m in mounts {
             let parts = m.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 || (parts.count == 3 && parts[2] == "ro"), !parts[0].isEmpty, parts[1].hasPrefix("/") else {

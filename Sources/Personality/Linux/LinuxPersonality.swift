@@ -18,8 +18,8 @@ final class LinuxPersonality {
     /// The file system (made right after the personality, at boot).
     var vfs: VFS!
     var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
-    /// Print each forwarded system call (strace(1) style) through `log`.
-    var strace = false
+    /// The --strace session, if any: nil costs one check per syscall (Linux/Strace/).
+    var tracer: StraceTracer?
     /// Syscalls reported as unimplemented (each is logged once).
     private var reportedUnimplemented = Set<UInt64>()
     private var random: UInt64
@@ -48,6 +48,9 @@ final class LinuxPersonality {
         let context = SyscallContext(personality: self, process: process, utcb: u, number: number,
                                      args: [u[gpr: UTCB.GPR.rdi], u[gpr: UTCB.GPR.rsi], u[gpr: UTCB.GPR.rdx],
                                             u[gpr: UTCB.GPR.r10], u[gpr: UTCB.GPR.r8], u[gpr: UTCB.GPR.r9]])
+        // In-arguments (paths, write buffers) are decoded before the call can change them.
+        let traced = tracer?.enter(pid: process.pid, number: number, args: context.args, memory: process.memory,
+                                   userStack: u[gpr: UTCB.GPR.r11])
         let result: SyscallResult
         if let h = SyscallTable.handlers[number] {
             result = h(context)
@@ -57,7 +60,7 @@ final class LinuxPersonality {
             }
             result = .error(.ENOSYS)
         }
-        if strace { traceSyscall(context, result) }
+        if let traced { traceExit(process, traced, result, u) }
         switch result {
         case .noReturn: return .noReply
         case .value(let v): u[gpr: UTCB.GPR.rax] = v
@@ -77,17 +80,21 @@ final class LinuxPersonality {
         return .reply
     }
 
-    /// One strace(1)-style line: the name, the six argument registers in hex, the result
-    /// (`-1 ENOENT` style for errors, `?` for calls that do not return).
-    func traceSyscall(_ c: SyscallContext, _ r: SyscallResult) {
-        let args = c.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
-        let result: String = switch r {
-        case .value(let v): Int64(bitPattern: v) < 0 && Int64(bitPattern: v) > -4096 ? "\(Int64(bitPattern: v))" : "0x" + String(v, radix: 16)
-        case .error(let e): "-1 \(e) (\(e.rawValue))"
-        case .noReturn: "?"
-        case .registersSet: "0x" + String(c.utcb[gpr: UTCB.GPR.rax], radix: 16)
+    /// Writes the call's strace line, then the signals a tracer sees that Linux discards (an
+    /// ignored signal sent while unblocked: `sig_ignored` is false for a ptraced task).
+    func traceExit(_ process: LinuxProcess, _ call: StraceCall, _ r: SyscallResult, _ u: UTCB) {
+        guard let tracer else { return }
+        let rax: UInt64 = switch r {
+        case .value(let v): v
+        case .error(let e): e.syscallReturn
+        case .registersSet: u[gpr: UTCB.GPR.rax]
+        case .noReturn: 0
         }
-        log("\(c.process.pid) \(SyscallNames.name(c.number))(\(args)) = \(result)")
+        tracer.exit(pid: process.pid, call, rax: rax, returns: { if case .noReturn = r { false } else { true } }())
+        while let s = process.signals.droppedWhileTraced?.first {
+            process.signals.droppedWhileTraced?.removeFirst()
+            tracer.signal(pid: process.pid, s.signal, info: s.info)
+        }
     }
 
     // MARK: - Exceptions (portal ID = pid << 8 | vector)
@@ -140,6 +147,7 @@ final class LinuxPersonality {
 
     /// exit_group(2): the process ends with `status & 0xFF`; init's status ends the run.
     func exit(_ process: LinuxProcess, status: Int32) {
+        tracer?.exited(pid: process.pid, status: status & 0xFF)
         process.state = .exited(status & 0xFF)
         teardown(process)
         if process.isInit { stop(status & 0xFF) }
@@ -152,6 +160,7 @@ final class LinuxPersonality {
     /// address and instruction bytes; init's death ends the run with 128 + signal.
     func fatalSignal(_ process: LinuxProcess, signal: Int32, rip: UInt64, address: UInt64) {
         let bytes = process.memory.peek(rip, count: 8).map { " " + $0.map { String(format: "%02x", $0) }.joined(separator: " ") } ?? " (unreadable)"
+        tracer?.killed(pid: process.pid, signal: signal)
         log("emu: pid \(process.pid) (\(process.executable)) killed by \(LinuxPersonality.signalNames[Int(signal)] ?? "signal \(signal)") at RIP 0x\(String(rip, radix: 16)), address 0x\(String(address, radix: 16)), instruction bytes\(bytes)")
         process.state = .killed(signal: signal)
         teardown(process)

@@ -100,6 +100,7 @@ extension Roottask {
         guard memory.write(stack.rsp, stack.bytes) else { throw BootFailure(message: "\(program.path): the initial stack does not fit") }
         process.initialStackPointer = stack.rsp
         personality.openStandardFiles(process)
+        if personality.tracer != nil { process.signals.droppedWhileTraced = [] }
         personality.processes[pid] = process
         if native {
             // 5'. A native program's capability layout (digest §3.2): its own PD at 32 (create),

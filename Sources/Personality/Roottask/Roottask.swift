@@ -15,8 +15,14 @@ public struct RoottaskOptions: Sendable {
     public var randomSeed: UInt64 = 0x454D_5520_5345_4544
     /// Host directories mounted into the guest (`--mount HOST:GUEST[:ro]`).
     public var mounts: [(host: String, guest: String, readOnly: Bool)] = []
-    /// Print every forwarded system call to stderr as strace(1) does: `name(args) = result`.
+    /// Print every forwarded Linux system call, signal delivery and process end in strace(1)'s
+    /// format (docs/strace.md) through `log` (stderr), unless `straceSink` takes the lines.
     public var strace = false
+    /// Where the strace lines go instead of `log` (`--strace=FILE`); setting it turns tracing on.
+    public var straceSink: (@Sendable (String) -> Void)?
+    /// Receives every strace line (without the `[pid N] ` prefix) with the PID of the process it
+    /// is about, for trace recorders; setting it turns decoding on even without `strace`.
+    public var syscallObserver: (@Sendable (_ pid: Int32, _ line: String) -> Void)?
     public init() {}
 }
 
@@ -84,7 +90,11 @@ public final class Roottask {
         let personality = LinuxPersonality(api: api, frames: frames, console: console, clock: clock,
                                            seed: options.randomSeed, log: log, stop: stop)
         self.personality = personality
-        personality.strace = options.strace
+        let sink = options.straceSink ?? (options.strace ? log : nil)
+        if sink != nil || options.syscallObserver != nil {
+            personality.tracer = StraceTracer(sink: sink, observer: options.syscallObserver,
+                                              processCount: { [unowned personality] in personality.processCount })
+        }
         try makeHandlerECs(api, personality)
         guard let image = hip.modules.first else { throw BootFailure(message: "no boot image among the boot modules") }
         guard let bytes = frames.read(image.address, count: Int(image.size)) else {

@@ -18,6 +18,7 @@ extension LinuxPersonality {
         let s = process.signals
         while s.hasDeliverable {
             guard let p = s.dequeue(from: ~s.blocked) else { break }
+            tracer?.signal(pid: process.pid, p.signal, info: p.info)
             let action = s.action(p.signal)
             if action.handler == SignalAction.SIG_IGN { continue }
             if action.handler == SignalAction.SIG_DFL {
@@ -26,6 +27,7 @@ extension LinuxPersonality {
                 return .noReply
             }
             guard setUpHandler(process, u, signal: p.signal, info: p.info, trap: TrapState()) else {
+                forcedSegv(process)
                 fatalSignal(process, signal: Signal.SIGSEGV, rip: u.rip, address: 0)
                 return .noReply
             }
@@ -40,6 +42,7 @@ extension LinuxPersonality {
     /// it and resets the action to SIG_DFL, whose action for every fault signal is to dump core).
     func forceFaultSignal(_ process: LinuxProcess, _ u: UTCB, signal: Int32, info: [UInt8], trap: TrapState,
                           address: UInt64) -> HostReply {
+        tracer?.signal(pid: process.pid, signal, info: info)
         let s = process.signals
         let handler = s.action(signal).handler
         if s.blocked & Signal.bit(signal) != 0 || handler == SignalAction.SIG_DFL || handler == SignalAction.SIG_IGN {
@@ -47,10 +50,17 @@ extension LinuxPersonality {
             return .noReply
         }
         guard setUpHandler(process, u, signal: signal, info: info, trap: trap) else {
+            forcedSegv(process)
             fatalSignal(process, signal: Signal.SIGSEGV, rip: u.rip, address: address)
             return .noReply
         }
         return deliverPendingSignals(process, u)
+    }
+
+    /// A frame that cannot be written: Linux forces SIGSEGV (`force_sigsegv`), which a tracer
+    /// sees delivered before the process dies of it.
+    func forcedSegv(_ process: LinuxProcess) {
+        tracer?.signal(pid: process.pid, Signal.SIGSEGV, info: SignalInfo.make(Signal.SIGSEGV, code: SignalInfo.SI_KERNEL))
     }
 
     /// `handle_signal`: writes the frame for `signal` below the interrupted state in `u` and
@@ -75,8 +85,9 @@ extension LinuxPersonality {
         s.savedMask = nil
         // SS_AUTODISARM: the alternate stack is disabled while the handler runs (`save_altstack`).
         if s.altStack.flags & AlternateStack.SS_AUTODISARM != 0 { s.altStack = .disabled }
-        // get_signal: SA_RESETHAND (SA_ONESHOT) resets the action before the handler runs.
-        if action.flags & SignalAction.SA_RESETHAND != 0 { s.actions[Int(signal - 1)] = SignalAction() }
+        // get_signal: SA_RESETHAND (SA_ONESHOT) resets the handler (only: `ka->sa.sa_handler =
+        // SIG_DFL`, the flags, mask and restorer stay, as sigaction(2) then reports them).
+        if action.flags & SignalAction.SA_RESETHAND != 0 { s.actions[Int(signal - 1)].handler = SignalAction.SIG_DFL }
         // signal_delivered: block sa_mask and, without SA_NODEFER, the signal itself.
         var blocked = s.blocked | action.mask
         if action.flags & SignalAction.SA_NODEFER == 0 { blocked |= Signal.bit(signal) }

@@ -44,6 +44,9 @@ struct SignalAction: Equatable {
     var mask: UInt64 = 0
 
     static let SIG_DFL: UInt64 = 0, SIG_IGN: UInt64 = 1
+    /// The flags the kernel keeps (UAPI_SA_FLAGS: SA_NOCLDSTOP, SA_NOCLDWAIT, SA_SIGINFO,
+    /// SA_EXPOSE_TAGBITS, SA_RESTORER, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND).
+    static let uapiFlags: UInt64 = 0x1 | 0x2 | 0x4 | 0x800 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x4000_0000 | 0x8000_0000
     /// sa_flags (include/uapi/asm-generic/signal-defs.h, arch/x86/include/uapi/asm/signal.h).
     static let SA_SIGINFO: UInt64 = 0x4, SA_ONSTACK: UInt64 = 0x0800_0000, SA_RESTART: UInt64 = 0x1000_0000
     static let SA_NODEFER: UInt64 = 0x4000_0000, SA_RESETHAND: UInt64 = 0x8000_0000, SA_RESTORER: UInt64 = 0x0400_0000
@@ -107,6 +110,9 @@ final class SignalState {
     /// instance of a signal ≥ SIGRTMIN).
     private var queued: [PendingSignal] = []
     var altStack = AlternateStack()
+    /// With --strace: the ignored signals dropped at generation, which a tracer still sees
+    /// delivered (`sig_ignored` is false for a ptraced task); nil when not tracing.
+    var droppedWhileTraced: [PendingSignal]?
     /// rt_sigsuspend(2)'s mask to restore once a handler has run (`TIF_RESTORE_SIGMASK`).
     var savedMask: UInt64?
 
@@ -124,7 +130,10 @@ final class SignalState {
     /// Generation (`__send_signal`): an ignored, unblocked signal is dropped ("Blocked signals are
     /// never ignored": `sig_ignored`); a standard signal already pending is not queued twice.
     func generate(_ sig: Int32, info: [UInt8]) {
-        if blocked & Signal.bit(sig) == 0 && isIgnored(sig) && sig != Signal.SIGKILL { return }
+        if blocked & Signal.bit(sig) == 0 && isIgnored(sig) && sig != Signal.SIGKILL {
+            droppedWhileTraced?.append(PendingSignal(signal: sig, info: info))
+            return
+        }
         if sig < Signal.SIGRTMIN {
             guard pending & Signal.bit(sig) == 0 else { return }
             standard[sig] = info

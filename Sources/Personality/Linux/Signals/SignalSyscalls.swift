@@ -41,6 +41,8 @@ enum SignalSyscalls {
         let old = s.action(sig)
         if var new {
             new.mask &= ~Signal.unblockable
+            // do_sigaction: "Clear unknown flag bits" (UAPI_SA_FLAGS, include/linux/signal_types.h).
+            new.flags &= SignalAction.uapiFlags
             s.actions[Int(sig - 1)] = new
             // POSIX: setting an action that ignores discards what is pending (`do_sigaction`).
             if s.isIgnored(sig) { s.discard(sig) }

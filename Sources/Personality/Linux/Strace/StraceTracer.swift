@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// The --strace session of a run: one strace(1) line per forwarded Linux syscall, signal delivery
+// and process end, written to a sink (stderr or a file) and handed to an observer. Prefixes and
+// columns follow strace 6.1 -f writing to stderr (src/strace.c printleader, tabto): `[pid  N] `
+// while more than one process is alive, results from column 40.
+
+final class StraceTracer {
+    /// Receives each finished line, prefix included, without the newline.
+    let sink: ((String) -> Void)?
+    /// Receives each finished line without the pid prefix (as strace prints a lone process's).
+    let observer: ((Int32, String) -> Void)?
+    /// How many processes are alive now.
+    let processCount: () -> Int
+    /// The call whose line is not written yet.
+    private var current: (pid: Int32, call: StraceCall)?
+
+    init(sink: ((String) -> Void)?, observer: ((Int32, String) -> Void)?, processCount: @escaping () -> Int) {
+        self.sink = sink
+        self.observer = observer
+        self.processCount = processCount
+    }
+
+    /// Decodes the entry of a call (before the personality runs it).
+    func enter(pid: Int32, number: UInt64, args: [UInt64], memory: StraceMemory, userStack: UInt64) -> StraceCall {
+        let c = StraceCall(number: number, args: args, memory: memory)
+        c.userStack = userStack
+        StraceSchema.enter(c)
+        current = (pid, c)
+        return c
+    }
+
+    /// Finishes the call with its return register and writes its line.
+    func exit(pid: Int32, _ c: StraceCall, rax: UInt64, returns: Bool) {
+        defer { current = nil }
+        guard !c.finished else { return }
+        c.returned(rax)
+        if !returns { c.style = .none } else {
+            // pause, rt_sigsuspend: the kernel's -ERESTARTNOHAND becomes EINTR only at delivery.
+            if (c.number == 34 || c.number == 130) && c.isError && c.errno == 4 {
+                c.restart = "ERESTARTNOHAND (To be restarted if no handler)"
+            }
+            c.onExit?(c)
+        }
+        finish(pid, c)
+    }
+
+    /// `--- SIGUSR1 {si_signo=SIGUSR1, …} ---` at delivery.
+    func signal(pid: Int32, _ sig: Int32, info: [UInt8]) {
+        finishCurrent(pid)
+        let name = StraceSignals.name(Int64(sig)) ?? String(sig)
+        let text = "--- \(name) " + (info.count >= 32 ? StraceSignals.siginfo(info) : "{si_signo=\(name)}") + " ---"
+        emit(pid) { _ in text }
+    }
+
+    /// `+++ exited with N +++`.
+    func exited(pid: Int32, status: Int32) {
+        finishCurrent(pid)
+        emit(pid) { _ in "+++ exited with \(status) +++" }
+    }
+
+    /// `+++ killed by SIGSEGV +++` (emu writes no core dumps).
+    func killed(pid: Int32, signal: Int32) {
+        finishCurrent(pid)
+        let name = StraceSignals.name(Int64(signal)) ?? String(signal)
+        emit(pid) { _ in "+++ killed by \(name) +++" }
+    }
+
+    /// A call that ends the process prints `= ?` before the process's last line.
+    private func finishCurrent(_ pid: Int32) {
+        guard let (p, c) = current, p == pid, !c.finished else { return }
+        c.style = .none
+        finish(pid, c)
+    }
+
+    private func finish(_ pid: Int32, _ c: StraceCall) {
+        c.finished = true
+        emit(pid) { c.line(column: $0) }
+    }
+
+    /// Writes one line: printleader's `[pid %5u] ` when more than one process is alive.
+    private func emit(_ pid: Int32, _ body: (Int) -> String) {
+        if let sink {
+            let prefix = processCount() > 1 ? "[pid " + String(repeating: " ", count: max(0, 5 - String(pid).count)) + "\(pid)] " : ""
+            sink(prefix + body(prefix.count))
+        }
+        observer?(pid, body(0))
+    }
+}
