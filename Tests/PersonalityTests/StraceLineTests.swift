@@ -66,8 +66,8 @@ import Testing
         #expect(straceLine(25, [0x7F31_FAC0_0000, 2_097_152, 4_194_304, 0x80], rax: errno(22))
                 == "mremap(0x7f31fac00000, 2097152, 4194304, 0x80 /* MREMAP_??? */) = -1 EINVAL (Invalid argument)")
         // An out argument of a failed call prints as its address.
-        #expect(straceLine(4, [0x2000, 0x7FFC_57DB_6DA0], rax: errno(2), memory: { var f = m; f.put(0x2000, string: "a.txt"); return f }())
-                == #"stat("a.txt", 0x7ffc57db6da0)          = -1 ENOENT (No such file or directory)"#)
+        #expect(straceLine(4, [0x2000, 0x7FFC_05B0_3F10], rax: errno(2), memory: { var f = m; f.put(0x2000, string: "a.txt"); return f }())
+                == #"stat("a.txt", 0x7ffc05b03f10)           = -1 ENOENT (No such file or directory)"#)
     }
 
     /// exit_group's `= ?`, the process's end, signal lines, and strace -f's `[pid N] ` prefix

@@ -5,20 +5,28 @@
 @testable import Personality
 
 struct FakeMemory: StraceMemory {
-    var regions: [(UInt64, [UInt8])] = []
+    /// Page-granular like a process's memory: a page that holds any byte is readable whole.
+    var pages: [UInt64: [UInt8]] = [:]
 
-    mutating func put(_ address: UInt64, _ bytes: [UInt8]) { regions.append((address, bytes)) }
+    mutating func put(_ address: UInt64, _ bytes: [UInt8]) {
+        for (i, b) in bytes.enumerated() {
+            let a = address + UInt64(i)
+            pages[a & ~0xFFF, default: [UInt8](repeating: 0, count: 4096)][Int(a & 0xFFF)] = b
+        }
+    }
     mutating func put(_ address: UInt64, string: String) { put(address, Array(string.utf8) + [0]) }
     mutating func put64(_ address: UInt64, _ values: [UInt64]) {
         put(address, values.flatMap { v in (0 ..< 8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } })
     }
 
     func read(_ address: UInt64, count: Int) -> [UInt8]? {
-        for (start, bytes) in regions where address >= start && address &+ UInt64(count) <= start + UInt64(bytes.count) {
-            let o = Int(address - start)
-            return Array(bytes[o ..< o + count])
+        var out: [UInt8] = []
+        for i in 0 ..< count {
+            let a = address &+ UInt64(i)
+            guard let page = pages[a & ~0xFFF] else { return nil }
+            out.append(page[Int(a & 0xFFF)])
         }
-        return nil
+        return out
     }
 }
 
