@@ -66,6 +66,10 @@ extension Roottask {
         // 2. The global EC, UTCB at the thesis's address, event base 0.
         try check(api.hypercall(CreateECArguments(sel: base + 1, pd: base, utcb: 0x7FFF_FFFF_E000, global: true).registers),
                   "create_ec")
+        // Names for gdb's thread list and traces ("pd hello / ec main"); not a hypercall.
+        let name = program.path.split(separator: "/").last.map(String.init) ?? program.path
+        api.setDebugName(base, name)
+        api.setDebugName(base + 1, "main")
         // 3. Exception portals 0…31 on the exception handler, ID = pid << 8 | vector.
         for v in UInt64(0) ..< 32 {
             try check(api.hypercall(CreatePTArguments(sel: base + 0x10 + v, pd: root, ec: Selector.exceptionEC,

@@ -140,6 +140,9 @@ public final class Roottask {
             let r = api.hypercall(CreateECArguments(sel: sel, pd: root, utcb: utcb).registers)
             guard RootAPI.status(r) == .success else { throw BootFailure(message: "create_ec for a handler: \(RootAPI.status(r).name)") }
         }
+        api.setDebugName(Selector.syscallEC, "linux-syscalls")
+        api.setDebugName(Selector.exceptionEC, "exceptions")
+        api.setDebugName(Selector.serviceEC, "native-services")
         let a = api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id) }
         let b = api.bindHost(Selector.exceptionEC) { [unowned personality] ec, id in personality.handleException(ec, portalID: id) }
         let c = api.bindHost(Selector.serviceEC) { [unowned personality] ec, id in personality.handleService(ec, portalID: id) }
