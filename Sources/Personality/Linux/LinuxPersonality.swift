@@ -20,6 +20,13 @@ final class LinuxPersonality {
     var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
     /// Print each forwarded system call (strace(1) style) through `log`.
     var strace = false
+    /// The host EC whose message is being handled: it holds the process's x87/SSE state, lent
+    /// through the portal's MTD FPU (Roottask.portalMTD), which signal frames save and restore.
+    private var activeHandler: Unmanaged<ExecutionContext>?
+    /// FXSAVE and FXRSTOR of the lent x87/SSE state (Hypervisor/Host/RootAPI+FPU.swift).
+    var lentFPU: RootAPI? {
+        activeHandler.map { RootAPI(hypervisor: api.hypervisor, ec: $0.takeUnretainedValue()) }
+    }
     /// Syscalls reported as unimplemented (each is logged once).
     private var reportedUnimplemented = Set<UInt64>()
     private var random: UInt64
@@ -43,6 +50,7 @@ final class LinuxPersonality {
     /// The handler of every process's foreign-syscall portal: the portal ID is the PID.
     func handleSyscall(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
         let u = handler.utcb
+        activeHandler = Unmanaged.passUnretained(handler)
         guard let process = processes[Int32(truncatingIfNeeded: portalID)], process.state == .running else { return .noReply }
         let number = u[gpr: UTCB.GPR.rax]
         let context = SyscallContext(personality: self, process: process, utcb: u, number: number,
@@ -95,6 +103,7 @@ final class LinuxPersonality {
     func handleException(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
         let u = handler.utcb
         let vector = portalID & 0xFF
+        activeHandler = Unmanaged.passUnretained(handler)
         guard let process = processes[Int32(truncatingIfNeeded: portalID >> 8)], process.state == .running else { return .noReply }
         switch vector {
         case ExecutionContext.startupEvent:

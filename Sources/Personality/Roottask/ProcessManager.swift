@@ -73,7 +73,7 @@ extension Roottask {
         // 3. Exception portals 0…31 on the exception handler, ID = pid << 8 | vector.
         for v in UInt64(0) ..< 32 {
             try check(api.hypercall(CreatePTArguments(sel: base + 0x10 + v, pd: root, ec: Selector.exceptionEC,
-                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+                                                      mtd: Roottask.portalMTD, ip: 0).registers), "create_pt")
             try check(api.hypercall(PTCtrlArguments(pt: base + 0x10 + v, id: UInt64(pid) << 8 | v).registers), "pt_ctrl")
             try give(base + 0x10 + v, to: v)
         }
@@ -119,7 +119,7 @@ extension Roottask {
         } else {
             // 5. The foreign-syscall portal, ID = pid, at 50 + CPU 0.
             try check(api.hypercall(CreatePTArguments(sel: base + 0x50, pd: root, ec: Selector.syscallEC,
-                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+                                                      mtd: Roottask.portalMTD, ip: 0).registers), "create_pt")
             try check(api.hypercall(PTCtrlArguments(pt: base + 0x50, id: UInt64(pid)).registers), "pt_ctrl")
             try give(base + 0x50, to: Roottask.foreignBase)
         }

@@ -32,6 +32,11 @@ public final class Roottask {
     static let serviceUTCB: UInt64 = 0x7FFF_FFF0_2000
     /// The foreign-syscall portal base of every Linux PD (the thesis's 50, digest §3.2).
     static let foreignBase: UInt64 = 50
+    /// The MTD of every process's syscall and exception portals: the runtime's `Mtd::DEFAULT`
+    /// plus FPU. The thesis's roottask leaves FPU off ("never FPU here, much faster": a guest-code
+    /// handler would swap 512 bytes twice per call); a host EC reaches the lent state in place,
+    /// so it costs nothing here, and signal frames need the interrupted x87/SSE state.
+    static let portalMTD = MTD.runtimeDefault.union(.fpu)
 
     let options: RoottaskOptions
     let log: (String) -> Void
