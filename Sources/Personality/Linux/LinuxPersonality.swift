@@ -65,24 +65,59 @@ final class LinuxPersonality {
             }
             result = .error(.ENOSYS)
         }
-        if strace { traceSyscall(context, result) }
+        // A call that blocks is shown once it ends (strace(1) prints nothing while it waits).
+        if strace {
+            if case .block = result, !process.signals.hasDeliverable {} else { traceSyscall(context, result) }
+        }
         switch result {
         case .noReturn: return .noReply
         case .value(let v): u[gpr: UTCB.GPR.rax] = v
         case .error(let e): u[gpr: UTCB.GPR.rax] = e.syscallReturn
         case .registersSet: u.mtd = LinuxPersonality.fullReply
+        case .block(let restartable):
+            // Interrupted before it waits: -EINTR, or with SA_RESTART the call again after the
+            // handler (arch/x86/kernel/signal.c `arch_do_signal_or_restart`).
+            if process.signals.hasDeliverable {
+                if restartable && process.signals.nextHandlerRestarts {
+                    returnToSyscall(u)
+                } else {
+                    u[gpr: UTCB.GPR.rax] = Errno.EINTR.syscallReturn
+                    returnAfterSyscall(u)
+                }
+                return deliverPendingSignals(process, u)
+            }
+            returnToSyscall(u)
+            process.waiting = true
+            return .replyBlocking(semaphore: process.wakeSM)
         }
-        if case .registersSet = result {} else {
-            // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
-            let userRSP = u[gpr: UTCB.GPR.r11]
-            u.rip = u[gpr: UTCB.GPR.rcx]
-            u[gpr: UTCB.GPR.rsp] = userRSP
-            u[gpr: UTCB.GPR.r11] = u.rflags
-            u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
-        }
+        if case .registersSet = result {} else { returnAfterSyscall(u) }
         // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
         if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }
         return .reply
+    }
+
+    /// Returns as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
+    func returnAfterSyscall(_ u: UTCB) {
+        let userRSP = u[gpr: UTCB.GPR.r11]
+        u.rip = u[gpr: UTCB.GPR.rcx]
+        u[gpr: UTCB.GPR.rsp] = userRSP
+        u[gpr: UTCB.GPR.r11] = u.rflags
+        u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
+    }
+
+    /// Returns to the `syscall` instruction (2 bytes, 0F 05) with every register as at entry, so
+    /// the call runs again (rax still holds its number).
+    func returnToSyscall(_ u: UTCB) {
+        returnAfterSyscall(u)
+        u.rip = u[gpr: UTCB.GPR.rcx] &- 2
+    }
+
+    /// Ends the wait of `process` if it waits (`sm_ctrl` up on its wake semaphore): its call runs
+    /// again and sees what changed (a signal).
+    func wake(_ process: LinuxProcess) {
+        guard process.waiting, process.state == .running else { return }
+        process.waiting = false
+        api.hypercall(SMCtrlArguments(sm: process.wakeSM, operation: .up).registers)
     }
 
     /// One strace(1)-style line: the name, the six argument registers in hex, the result
@@ -93,6 +128,8 @@ final class LinuxPersonality {
         case .value(let v): Int64(bitPattern: v) < 0 && Int64(bitPattern: v) > -4096 ? "\(Int64(bitPattern: v))" : "0x" + String(v, radix: 16)
         case .error(let e): "-1 \(e) (\(e.rawValue))"
         case .noReturn: "?"
+        case .block(let restartable):
+            restartable ? "? ERESTARTSYS (To be restarted if SA_RESTART is set)" : "? ERESTARTNOHAND (To be restarted if no handler)"
         case .registersSet: "0x" + String(c.utcb[gpr: UTCB.GPR.rax], radix: 16)
         }
         log("\(c.process.pid) \(SyscallNames.name(c.number))(\(args)) = \(result)")

@@ -66,6 +66,8 @@ extension Roottask {
         // 2. The global EC, UTCB at the thesis's address, event base 0.
         try check(api.hypercall(CreateECArguments(sel: base + 1, pd: base, utcb: 0x7FFF_FFFF_E000, global: true).registers),
                   "create_ec")
+        // The semaphore its waiting calls block on (LinuxPersonality.wake).
+        try check(api.hypercall(CreateSMArguments(sel: base + 3, pd: root).registers), "create_sm")
         // Names for gdb's thread list and traces ("pd hello / ec main"); not a hypercall.
         let name = program.path.split(separator: "/").last.map(String.init) ?? program.path
         api.setDebugName(base, name)
