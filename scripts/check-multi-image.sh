@@ -18,3 +18,19 @@ if [ "$st" = 0 ] && [ "$actual" = "$expected" ]; then
 else
   echo "FAIL multi.img (status $st)"; diff <(echo "$expected") <(echo "$actual") | head -20; exit 1
 fi
+
+# guests/build/images/wake.img: init waits (an empty pipe, pause, sigsuspend) and another process
+# wakes it with signals (guests/linux/wake.c); natively the same two programs run side by side.
+img=guests/build/images/wake.img
+[ -f "$img" ] || { echo "check-multi-image: $img not built (make guests)"; exit 2; }
+tmp=$(mktemp)
+"$L/wake" wait >"$tmp" & waiter=$!
+timeout 30 "$L/wake" kill "$waiter"
+wait "$waiter"; nst=$?
+expected=$(cat "$tmp"); rm -f "$tmp"
+actual=$(timeout 60 "$EMU" boot "$img" 2>/dev/null); st=$?
+if [ "$nst" = 0 ] && [ "$st" = 0 ] && [ "$actual" = "$expected" ]; then
+  echo "ok   wake.img: a waiting process woken by signals from another, output as native"
+else
+  echo "FAIL wake.img (status $st, native $nst)"; diff <(echo "$expected") <(echo "$actual") | head -20; exit 1
+fi

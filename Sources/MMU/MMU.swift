@@ -41,6 +41,13 @@ public final class MMU {
     /// Called for accesses to physical addresses outside RAM; nil means reads give all ones and writes are dropped.
     public var mmio: MMIOHandler?
 
+    /// While set, data reads and writes bypass the read and write TLBs and every one is appended to
+    /// `observedAccesses` (instruction traces, gdb watchpoints; AccessObserver.swift). Off, it costs
+    /// nothing on the hot path: only the slow paths look at it.
+    public var observing = false { didSet { flushTLB() } }
+    /// The data accesses made while `observing`, oldest first; the consumer empties it.
+    public var observedAccesses: [ObservedAccess] = []
+
     public init(ram: PhysicalMemory) {
         self.ram = ram
         code = CodePageTracking(pageCount: Int(ram.size >> 12))
@@ -102,6 +109,7 @@ public final class MMU {
     /// of the page; nil if the access would fault, the page is not RAM, or (for writes) the page
     /// holds decoded code. Bulk operations use it and fall back to per-element accesses on nil.
     public func hostPointer(_ va: UInt64, write: Bool) -> UnsafeMutableRawPointer? {
+        if observing { return nil }
         let vpn = va >> 12
         let table = write ? writeTLB : readTLB
         let slot = Int(truncatingIfNeeded: vpn) & TLBTable.mask
@@ -127,7 +135,8 @@ public final class MMU {
         case .success(let t):
             let pa = t.physical
             let pagePA = pa & ~0xFFF
-            if let host = ram.pointer(pagePA), pagePA + 0x1000 <= ram.size, user == userMode {
+            if let host = ram.pointer(pagePA), pagePA + 0x1000 <= ram.size, user == userMode,
+               !observing || kind == .fetch {
                 let vpn = va >> 12
                 let entry = TLBEntry(tag: vpn | (user ? TLBTable.userTag : 0),
                                      addend: UInt(bitPattern: host) &- UInt(truncatingIfNeeded: vpn << 12))
@@ -145,6 +154,12 @@ public final class MMU {
 
     @usableFromInline
     func readSlow(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
+        guard let v = readSlowUnobserved(va, size: size, user: user) else { return nil }
+        if observing { observe(va, size: size, isWrite: false, value: v) }
+        return v
+    }
+
+    func readSlowUnobserved(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
             guard let pa = translate(va, .read, user: user) else { return nil }
@@ -163,6 +178,12 @@ public final class MMU {
 
     @usableFromInline
     func writeSlow(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
+        guard writeSlowUnobserved(va, size: size, value: value, user: user) else { return false }
+        if observing { observe(va, size: size, isWrite: true, value: value) }
+        return true
+    }
+
+    func writeSlowUnobserved(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
             guard let pa = translate(va, .write, user: user) else { return false }

@@ -58,7 +58,7 @@ import Testing
         ]
         for (name, value) in expected { #expect(n[name] == Int64(value), "\(name)") }
         #expect(SignalFrame.ucFlagsValue == UInt64(n["UC_SIGCONTEXT_SS"]! | n["UC_STRICT_RESTORE_SS"]!))
-        let fp = SignalFrame.defaultFPState()
+        let fp = SignalFrame.fpState(nil)
         #expect(Int64(fp.loadLE(464, as: UInt32.self)) == n["FP_XSTATE_MAGIC1"])
     }
 

@@ -2,7 +2,9 @@
  * with si_code/si_pid, blocking, pending and unblocking, SA_RESETHAND, SA_NODEFER,
  * sigaltstack with SA_ONSTACK, faults delivered to handlers (SIGSEGV MAPERR and ACCERR with
  * si_addr, SIGBUS beyond a file's end, SIGFPE, SIGILL, SIGTRAP) left with siglongjmp or by
- * editing the saved RIP in the ucontext, and that registers survive a handler. Exit status 0. */
+ * editing the saved RIP in the ucontext, that registers survive a handler, and that the frame
+ * holds the interrupted x87/SSE state, the handler starts from the init state, and rt_sigreturn
+ * loads the (edited) state back. Exit status 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
@@ -63,6 +65,24 @@ static void with_info(int sig, siginfo_t *si, void *uc)
     char here;
     on_altstack = (uintptr_t)&here >= (uintptr_t)alt.ss_sp &&
                   (uintptr_t)&here < (uintptr_t)alt.ss_sp + alt.ss_size;
+}
+
+/* What the frame's FP area showed, and the handler's own MXCSR and x87 control word. */
+static volatile unsigned fp_mxcsr, fp_cwd, own_mxcsr, own_cwd, fp_xmm9_lo, fp_xmm9_hi;
+static void fpu_handler(int sig, siginfo_t *si, void *ucv)
+{
+    (void)sig; (void)si;
+    ucontext_t *uc = ucv;
+    struct _fpstate *fp = (struct _fpstate *)uc->uc_mcontext.fpregs;
+    unsigned m; unsigned short c;
+    __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(m), "=m"(c));
+    own_mxcsr = m; own_cwd = c;
+    fp_mxcsr = fp->mxcsr; fp_cwd = fp->cwd;
+    fp_xmm9_lo = fp->_xmm[9].element[0]; fp_xmm9_hi = fp->_xmm[9].element[3];
+    /* Edited state comes back with rt_sigreturn: round up, and a new xmm9. */
+    fp->mxcsr = 0x5F80;
+    fp->_xmm[9].element[0] = 0xCAFEF00D;
+    fp->_xmm[9].element[3] = 0x0BADBEEF;
 }
 
 static void fault_jump(int sig, siginfo_t *si, void *uc)
@@ -278,6 +298,26 @@ int main(void)
     long double lx = (long double)a / 3;
     raise(SIGUSR1);
     printf("SSE/x87 values across a handler: %.17g %.21Lg\n", x * 2, lx * 3);
+
+    /* 9. the x87/SSE state in the frame: MXCSR round-toward-zero, x87 CW 0x27F, xmm9 set, then
+     * SIGUSR1 by kill() from the same asm block (nothing else touches xmm9 in between). */
+    install(SIGUSR1, fpu_handler, 0);
+    unsigned mx_in = 0x7F80, mx_out; unsigned short cw_in = 0x27F, cw_out;
+    unsigned long long x9_lo, x9_hi, x9_in_lo = 0x1122334455667788ULL, x9_in_hi = 0x99AABBCCDDEEFF00ULL;
+    __asm__ volatile("ldmxcsr %[mi]\n\tfldcw %[ci]\n\t"
+                     "movq %[il], %%xmm9\n\tmovq %[ih], %%xmm0\n\tpunpcklqdq %%xmm0, %%xmm9\n\t"
+                     "mov $39, %%eax\n\tsyscall\n\t"                /* getpid */
+                     "mov %%eax, %%edi\n\tmov $10, %%esi\n\tmov $62, %%eax\n\tsyscall\n\t"   /* kill(pid, SIGUSR1) */
+                     "stmxcsr %[mo]\n\tfnstcw %[co]\n\t"
+                     "movq %%xmm9, %[ol]\n\tpunpckhqdq %%xmm9, %%xmm9\n\tmovq %%xmm9, %[oh]"
+                     : [mo] "=m"(mx_out), [co] "=m"(cw_out), [ol] "=r"(x9_lo), [oh] "=r"(x9_hi)
+                     : [mi] "m"(mx_in), [ci] "m"(cw_in), [il] "r"(x9_in_lo), [ih] "r"(x9_in_hi)
+                     : "rax", "rcx", "rdx", "rsi", "rdi", "r11", "xmm0", "xmm9", "memory");
+    printf("frame: MXCSR %#x, x87 CW %#x, xmm9 %#x..%#x\n", fp_mxcsr, fp_cwd, fp_xmm9_lo, fp_xmm9_hi);
+    printf("handler starts with MXCSR %#x, x87 CW %#x\n", own_mxcsr, own_cwd);
+    printf("after rt_sigreturn: MXCSR %#x, x87 CW %#x, xmm9 %#llx %#llx\n", mx_out, cw_out, x9_lo, x9_hi);
+    __asm__ volatile("ldmxcsr %0" : : "m"((unsigned){0x1F80}));
+    __asm__ volatile("fninit");
 
     printf("done\n");
     return 0;

@@ -124,6 +124,7 @@ extension Hypervisor {
             apply(e, sourcePD: nil, sourceBase: 0, destinationBase: 0)
         }
         _ = insertRoot(pd, permissions: PDPermissions.create.rawValue, at: RootSelector.pd, in: pd)
+        pd.debugName = "root"
         rootPD = pd
         return pd
     }
@@ -164,6 +165,7 @@ extension Hypervisor {
         ec.sc = sc
         _ = insertRoot(ec, permissions: NewObjectPermissions.ec, at: RootSelector.ec, in: pd)
         _ = insertRoot(sc, permissions: NewObjectPermissions.sc, at: RootSelector.sc, in: pd)
+        ec.debugName = "root"
         rootEC = ec
         rootSC = sc
         cpu.enterLongMode(cr3: pd.memory!.pml4, gdt: DescriptorTableRegister(), codeSelector: 0x2B, dataSelector: 0x23, cpl: 3)

@@ -3,7 +3,7 @@
 // a plain reply, goes from the CPU's registers into the handler's UTCB and back without saving
 // the EC's state, switching, or passing through the scheduler. Everything it does is what the
 // general path (Entry.swift `syscallEntry` → Dispatch.swift `foreignSyscall` → IPC.swift) does
-// for that case; any other case — trace on, recall pending, FPU lending, a guest-code handler,
+// for that case; any other case — trace on, recall pending, a guest-code handler,
 // a handler that does not simply reply, a reschedule — takes the general path. This is the
 // "policy-free system-call layer" hot path of thesis §4 that `make bench` measures.
 import CPUCore
@@ -77,12 +77,14 @@ extension Hypervisor {
         regs[Reg.r11] = regs[Reg.rsp]
         statistics.foreignSyscalls += 1
         // `sys_foreign_syscall` → `send_msg<ret_user_iret>` → `recv_kern`.
-        handler.utcb.loadExc(from: view, mtd: pt.mtd)
+        // MTD FPU: the host EC holds `ec`'s x87/SSE state in place while it runs (RootAPI+FPU).
+        handler.fpuLender = handler.utcb.loadExc(from: view, mtd: pt.mtd) ? Unmanaged.passUnretained(ec) : nil
         ec.continuation = .iret
         // While the Swift handler runs synchronously nothing can observe the links between
         // caller and handler or their run states, so none is set unless the general path takes
         // over below (it sets all of them).
         let outcome = body(handler, pt.id)
+        handler.fpuLender = nil
         guard outcome == .reply, handler.utcb.typedCount == 0 else {
             // The general path finishes what the handler started, from the saved state.
             ec.partner = handler
@@ -93,8 +95,8 @@ extension Hypervisor {
             finishHostHandler(handler, outcome)
             return .resumeNeeded
         }
-        // `sys_reply` → `save_exc` into the caller, whose registers are still the CPU's. A host
-        // EC has no x87/SSE state to lend or return (MTD FPU is ignored for it).
+        // `sys_reply` → `save_exc` into the caller, whose registers are still the CPU's. The
+        // x87/SSE state a host EC was lent never left the caller, so nothing goes back.
         let replyMTD = handler.utcb.mtd
         handler.utcb.saveExc(into: &view, mtd: replyMTD)
         if replyMTD.contains(.rflags) { cpu.rflags = view.rflags }

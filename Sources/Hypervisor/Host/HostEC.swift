@@ -90,6 +90,16 @@ public struct RootAPI {
         return .success
     }
 
+    /// Names the object at `selector` of the host EC's PD for debuggers and traces (gdb's thread
+    /// names, `--trace-pd`). An emu extension outside Hedron's ABI, like QEMU's thread names;
+    /// guest code cannot reach it. BAD_CAP if the selector is empty.
+    @discardableResult
+    public func setDebugName(_ selector: UInt64, _ name: String) -> Status {
+        guard let object = ec.pd.objects.lookup(selector).object else { return .badCapability }
+        object.debugName = name
+        return .success
+    }
+
     /// The status of a hypercall's result.
     public static func status(_ r: HypercallRegisters) -> Status { Status(rawValue: r.status) ?? .abort }
 }

@@ -28,8 +28,14 @@ extension Hypervisor {
         handler.caller = ec
         ec.runState = .waitingForReply
         // `recv_kern`: the MTD-selected registers into the handler's UTCB.
-        // A host EC has no x87/SSE state: MTD FPU lends nothing to it.
-        if handler.utcb.loadExc(from: ec.state, mtd: pt.mtd), !handler.isHost { transferFPU(ec, handler) }
+        // MTD FPU lends the caller's x87/SSE state to the handler; a host EC reaches it in
+        // place (RootAPI+FPU.swift), so nothing moves.
+        let lendsFPU = handler.utcb.loadExc(from: ec.state, mtd: pt.mtd)
+        if handler.isHost {
+            handler.fpuLender = lendsFPU ? Unmanaged.passUnretained(ec) : nil
+        } else if lendsFPU {
+            transferFPU(ec, handler)
+        }
         note("ipc: message to portal 0x\(String(selector, radix: 16)) id=0x\(String(pt.id, radix: 16)) mtd=0x\(String(pt.mtd.rawValue, radix: 16))")
         enter(handler, through: pt)
     }
@@ -71,6 +77,7 @@ extension Hypervisor {
         handler.runState = .running
         if let body = handler.hostHandler {
             let outcome = body(handler, pt.id)
+            handler.fpuLender = nil
             finishHostHandler(handler, outcome)
         }
     }

@@ -96,6 +96,10 @@ public final class ExecutionContext: KernelObject, TypedKernelObject {
     public internal(set) var caller: ExecutionContext?
     /// The EC this one called and waits on (`partner`).
     public internal(set) var partner: ExecutionContext?
+    /// A host EC that received a message through a portal whose MTD has FPU holds its sender's
+    /// x87/SSE state, as `Ec::transfer_fpu` lends it to a guest-code handler; this is that sender
+    /// while the message is handled (nil otherwise). RootAPI+FPU.swift reads and writes it.
+    var fpuLender: Unmanaged<ExecutionContext>?
     /// `ec_ctrl` recall is pending (`HZD_RECALL`): deliver the recall event at the next return
     /// to user mode.
     public var recallPending = false

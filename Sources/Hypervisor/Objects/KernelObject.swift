@@ -12,6 +12,9 @@ public class KernelObject {
 
     /// The kind, fixed at creation.
     public let kind: Kind
+    /// A name for debuggers and traces ("hello", "main"): not part of Hedron's interface, and
+    /// nothing in the kernel reads it. The roottask sets it with `RootAPI.setDebugName`.
+    public var debugName = ""
 
     init(kind: Kind) { self.kind = kind }
 }

@@ -51,13 +51,19 @@ extension LinuxPersonality {
 
         """
 
-    /// /proc/PID/maps lines (proc(5)): start-end perms offset dev inode name.
+    /// /proc/PID/maps lines (proc(5)): start-end perms offset dev inode name, as fs/proc/task_mmu.c
+    /// `show_vma_header_prefix` prints them ("%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", a name
+    /// padded to column 73 by `seq_pad`). File mappings show their file offset; dev and inode are 0.
     func maps(of p: LinuxProcess) -> String {
         p.memory.vmas.map { v in
             let perms = (v.protection.contains(.read) ? "r" : "-") + (v.protection.contains(.write) ? "w" : "-")
                 + (v.protection.contains(.execute) ? "x" : "-") + "p"
-            return String(format: "%012llx-%012llx %@ 00000000 00:00 0", v.start, v.end, perms)
-                + (v.name.isEmpty ? "" : String(repeating: " ", count: 19) + v.name) + "\n"
+            let offset: UInt64 = if case .file(_, let o, _) = v.content { o } else { 0 }
+            var line = String(format: "%08llx-%08llx %@ %08llx 00:00 0 ", v.start, v.end, perms, offset)
+            if !v.name.isEmpty {
+                line += String(repeating: " ", count: max(0, 73 - line.utf8.count)) + v.name
+            }
+            return line + "\n"
         }.joined()
     }
 

@@ -20,6 +20,13 @@ final class LinuxPersonality {
     var rlimits: [Int32: [UInt64: (UInt64, UInt64)]] = [:]
     /// The --strace session, if any: nil costs one check per syscall (Linux/Strace/).
     var tracer: StraceTracer?
+    /// The host EC whose message is being handled: it holds the process's x87/SSE state, lent
+    /// through the portal's MTD FPU (Roottask.portalMTD), which signal frames save and restore.
+    private var activeHandler: Unmanaged<ExecutionContext>?
+    /// FXSAVE and FXRSTOR of the lent x87/SSE state (Hypervisor/Host/RootAPI+FPU.swift).
+    var lentFPU: RootAPI? {
+        activeHandler.map { RootAPI(hypervisor: api.hypervisor, ec: $0.takeUnretainedValue()) }
+    }
     /// Syscalls reported as unimplemented (each is logged once).
     private var reportedUnimplemented = Set<UInt64>()
     private var random: UInt64
@@ -43,6 +50,7 @@ final class LinuxPersonality {
     /// The handler of every process's foreign-syscall portal: the portal ID is the PID.
     func handleSyscall(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
         let u = handler.utcb
+        activeHandler = Unmanaged.passUnretained(handler)
         guard let process = processes[Int32(truncatingIfNeeded: portalID)], process.state == .running else { return .noReply }
         let number = u[gpr: UTCB.GPR.rax]
         let context = SyscallContext(personality: self, process: process, utcb: u, number: number,
@@ -60,24 +68,60 @@ final class LinuxPersonality {
             }
             result = .error(.ENOSYS)
         }
-        if let traced { traceExit(process, traced, result, u) }
+        // A call that blocks is shown once it ends (strace(1) prints nothing while it waits; the
+        // call runs again when woken and is traced then).
+        if let traced {
+            if case .block = result, !process.signals.hasDeliverable {} else { traceExit(process, traced, result, u) }
+        }
         switch result {
         case .noReturn: return .noReply
         case .value(let v): u[gpr: UTCB.GPR.rax] = v
         case .error(let e): u[gpr: UTCB.GPR.rax] = e.syscallReturn
         case .registersSet: u.mtd = LinuxPersonality.fullReply
+        case .block(let restartable):
+            // Interrupted before it waits: -EINTR, or with SA_RESTART the call again after the
+            // handler (arch/x86/kernel/signal.c `arch_do_signal_or_restart`).
+            if process.signals.hasDeliverable {
+                if restartable && process.signals.nextHandlerRestarts {
+                    returnToSyscall(u)
+                } else {
+                    u[gpr: UTCB.GPR.rax] = Errno.EINTR.syscallReturn
+                    returnAfterSyscall(u)
+                }
+                return deliverPendingSignals(process, u)
+            }
+            returnToSyscall(u)
+            process.waiting = true
+            return .replyBlocking(semaphore: process.wakeSM)
         }
-        if case .registersSet = result {} else {
-            // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
-            let userRSP = u[gpr: UTCB.GPR.r11]
-            u.rip = u[gpr: UTCB.GPR.rcx]
-            u[gpr: UTCB.GPR.rsp] = userRSP
-            u[gpr: UTCB.GPR.r11] = u.rflags
-            u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
-        }
+        if case .registersSet = result {} else { returnAfterSyscall(u) }
         // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
         if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }
         return .reply
+    }
+
+    /// Returns as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
+    func returnAfterSyscall(_ u: UTCB) {
+        let userRSP = u[gpr: UTCB.GPR.r11]
+        u.rip = u[gpr: UTCB.GPR.rcx]
+        u[gpr: UTCB.GPR.rsp] = userRSP
+        u[gpr: UTCB.GPR.r11] = u.rflags
+        u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
+    }
+
+    /// Returns to the `syscall` instruction (2 bytes, 0F 05) with every register as at entry, so
+    /// the call runs again (rax still holds its number).
+    func returnToSyscall(_ u: UTCB) {
+        returnAfterSyscall(u)
+        u.rip = u[gpr: UTCB.GPR.rcx] &- 2
+    }
+
+    /// Ends the wait of `process` if it waits (`sm_ctrl` up on its wake semaphore): its call runs
+    /// again and sees what changed (a signal).
+    func wake(_ process: LinuxProcess) {
+        guard process.waiting, process.state == .running else { return }
+        process.waiting = false
+        api.hypercall(SMCtrlArguments(sm: process.wakeSM, operation: .up).registers)
     }
 
     /// Writes the call's strace line, then the signals a tracer sees that Linux discards (an
@@ -89,6 +133,12 @@ final class LinuxPersonality {
         case .error(let e): e.syscallReturn
         case .registersSet: u[gpr: UTCB.GPR.rax]
         case .noReturn: 0
+        // Interrupted before it waited: what a tracer sees is the kernel's restart code.
+        case .block(let restartable): UInt64(bitPattern: restartable ? -512 : -514)   // include/linux/errno.h
+        }
+        if case .block(let restartable) = r {
+            call.restart = restartable ? "ERESTARTSYS (To be restarted if SA_RESTART is set)"
+                                       : "ERESTARTNOHAND (To be restarted if no handler)"
         }
         tracer.exit(pid: process.pid, call, rax: rax, returns: { if case .noReturn = r { false } else { true } }())
         while let s = process.signals.droppedWhileTraced?.first {
@@ -102,6 +152,7 @@ final class LinuxPersonality {
     func handleException(_ handler: ExecutionContext, portalID: UInt64) -> HostReply {
         let u = handler.utcb
         let vector = portalID & 0xFF
+        activeHandler = Unmanaged.passUnretained(handler)
         guard let process = processes[Int32(truncatingIfNeeded: portalID >> 8)], process.state == .running else { return .noReply }
         switch vector {
         case ExecutionContext.startupEvent:

@@ -44,6 +44,10 @@ final class LinuxProcess {
     let parent: Int32
     /// Selectors in the root PD's object space.
     let pdSelector: UInt64, ecSelector: UInt64, scSelector: UInt64
+    /// The semaphore a waiting call blocks on (`reply` with it); upped by `wake`.
+    let wakeSM: UInt64
+    /// Blocked in a call that waits (SyscallResult.block) until `wake`.
+    var waiting = false
     let memory: AddressSpace
     let isInit: Bool
     var state = State.running
@@ -74,6 +78,7 @@ final class LinuxProcess {
         pdSelector = base
         ecSelector = base + 1
         scSelector = base + 2
+        wakeSM = base + 3
         self.memory = memory
         self.isInit = isInit
         self.executable = executable

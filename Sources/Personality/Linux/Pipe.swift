@@ -32,9 +32,8 @@ final class PipeEnd: FileObject, FileControl {
     func readBytes(count: Int) -> Result<[UInt8], Errno> {
         guard !isWriteEnd else { return .failure(.EBADF) }
         if buffer.count == 0 {
-            // With writers left a reader would wait; there is no other thread or process that
-            // could write while this one waits, so this is EAGAIN for O_NONBLOCK and otherwise a
-            // wait that never ends: reported as EAGAIN too rather than hanging the machine.
+            // With writers left a reader waits (pipe(7)): EAGAIN here, which the syscall turns
+            // into a wait unless the end is O_NONBLOCK (Descriptors.swift `failure`).
             return buffer.writers == 0 ? .success([]) : .failure(.EAGAIN)
         }
         let n = min(count, buffer.count)

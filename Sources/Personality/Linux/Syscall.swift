@@ -15,6 +15,12 @@ enum SyscallResult {
     /// The handler wrote the caller's whole register set into the UTCB (rt_sigreturn): reply
     /// with every register instead of returning SYSRET-style.
     case registersSet
+    /// The call must wait (an empty pipe, pause(2), an infinite poll): the process blocks on its
+    /// wake semaphore and the call runs again from its `syscall` instruction when a signal is
+    /// sent to it (DESIGN.md §4: `reply` with an SM). `restartable`: after a handler with
+    /// SA_RESTART it runs again (Linux's -ERESTARTSYS); otherwise it fails with EINTR
+    /// (-ERESTARTNOHAND, -ERESTART_RESTARTBLOCK). signal(7) "Interruption of system calls".
+    case block(restartable: Bool)
 }
 
 extension SyscallResult {

@@ -66,10 +66,16 @@ extension Roottask {
         // 2. The global EC, UTCB at the thesis's address, event base 0.
         try check(api.hypercall(CreateECArguments(sel: base + 1, pd: base, utcb: 0x7FFF_FFFF_E000, global: true).registers),
                   "create_ec")
+        // The semaphore its waiting calls block on (LinuxPersonality.wake).
+        try check(api.hypercall(CreateSMArguments(sel: base + 3, pd: root).registers), "create_sm")
+        // Names for gdb's thread list and traces ("pd hello / ec main"); not a hypercall.
+        let name = program.path.split(separator: "/").last.map(String.init) ?? program.path
+        api.setDebugName(base, name)
+        api.setDebugName(base + 1, "main")
         // 3. Exception portals 0…31 on the exception handler, ID = pid << 8 | vector.
         for v in UInt64(0) ..< 32 {
             try check(api.hypercall(CreatePTArguments(sel: base + 0x10 + v, pd: root, ec: Selector.exceptionEC,
-                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+                                                      mtd: Roottask.portalMTD, ip: 0).registers), "create_pt")
             try check(api.hypercall(PTCtrlArguments(pt: base + 0x10 + v, id: UInt64(pid) << 8 | v).registers), "pt_ctrl")
             try give(base + 0x10 + v, to: v)
         }
@@ -116,7 +122,7 @@ extension Roottask {
         } else {
             // 5. The foreign-syscall portal, ID = pid, at 50 + CPU 0.
             try check(api.hypercall(CreatePTArguments(sel: base + 0x50, pd: root, ec: Selector.syscallEC,
-                                                      mtd: .runtimeDefault, ip: 0).registers), "create_pt")
+                                                      mtd: Roottask.portalMTD, ip: 0).registers), "create_pt")
             try check(api.hypercall(PTCtrlArguments(pt: base + 0x50, id: UInt64(pid)).registers), "pt_ctrl")
             try give(base + 0x50, to: Roottask.foreignBase)
         }

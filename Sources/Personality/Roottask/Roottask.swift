@@ -38,6 +38,11 @@ public final class Roottask {
     static let serviceUTCB: UInt64 = 0x7FFF_FFF0_2000
     /// The foreign-syscall portal base of every Linux PD (the thesis's 50, digest §3.2).
     static let foreignBase: UInt64 = 50
+    /// The MTD of every process's syscall and exception portals: the runtime's `Mtd::DEFAULT`
+    /// plus FPU. The thesis's roottask leaves FPU off ("never FPU here, much faster": a guest-code
+    /// handler would swap 512 bytes twice per call); a host EC reaches the lent state in place,
+    /// so it costs nothing here, and signal frames need the interrupted x87/SSE state.
+    static let portalMTD = MTD.runtimeDefault.union(.fpu)
 
     let options: RoottaskOptions
     let log: (String) -> Void
@@ -150,6 +155,9 @@ public final class Roottask {
             let r = api.hypercall(CreateECArguments(sel: sel, pd: root, utcb: utcb).registers)
             guard RootAPI.status(r) == .success else { throw BootFailure(message: "create_ec for a handler: \(RootAPI.status(r).name)") }
         }
+        api.setDebugName(Selector.syscallEC, "linux-syscalls")
+        api.setDebugName(Selector.exceptionEC, "exceptions")
+        api.setDebugName(Selector.serviceEC, "native-services")
         let a = api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id) }
         let b = api.bindHost(Selector.exceptionEC) { [unowned personality] ec, id in personality.handleException(ec, portalID: id) }
         let c = api.bindHost(Selector.serviceEC) { [unowned personality] ec, id in personality.handleService(ec, portalID: id) }

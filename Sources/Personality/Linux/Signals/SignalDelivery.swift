@@ -81,7 +81,11 @@ extension LinuxPersonality {
         let bytes = SignalFrame.build(regs: regs, trap: trap, restorer: action.restorer,
                                       stack: s.altStack.frameBytes, mask: mask,
                                       info: action.flags & SignalAction.SA_SIGINFO != 0 ? info : nil, fpstate: fp)
-        guard process.memory.write(fp, SignalFrame.defaultFPState()), process.memory.write(frame, bytes) else { return false }
+        // The interrupted x87/SSE state goes into the frame; the handler starts from the init
+        // state (arch/x86/kernel/fpu/signal.c `copy_fpstate_to_sigframe`, `fpu__clear_user_states`).
+        let fpu = lentFPU
+        guard process.memory.write(fp, SignalFrame.fpState(fpu?.fxsave())), process.memory.write(frame, bytes) else { return false }
+        fpu?.fxrstor(SignalFrame.initFPState)
         s.savedMask = nil
         // SS_AUTODISARM: the alternate stack is disabled while the handler runs (`save_altstack`).
         if s.altStack.flags & AlternateStack.SS_AUTODISARM != 0 { s.altStack = .disabled }
@@ -116,6 +120,18 @@ extension LinuxPersonality {
             return .noReturn
         }
         let (regs, mask, stack) = SignalFrame.restore(bytes, currentFlags: u.rflags)
+        // fpu__restore_sig: a NULL fpstate means the init state; otherwise FXRSTOR from the
+        // frame, whose #GP (a misaligned image, reserved MXCSR bits) is a bad frame: SIGSEGV.
+        let fpPointer = SignalFrame.fpStatePointer(bytes)
+        if fpPointer == 0 {
+            lentFPU?.fxrstor(SignalFrame.initFPState)
+        } else {
+            guard fpPointer & 15 == 0, let image = c.memory.read(fpPointer, count: Int(SignalFrame.fpSize)),
+                  lentFPU?.fxrstor(image) ?? true else {
+                fatalSignal(c.process, signal: Signal.SIGSEGV, rip: u[gpr: UTCB.GPR.rcx], address: fpPointer)
+                return .noReturn
+            }
+        }
         s.blocked = mask & ~Signal.unblockable
         for n in 0 ..< 16 { u[gpr: n] = regs.gpr[n] }
         u.rip = regs.rip

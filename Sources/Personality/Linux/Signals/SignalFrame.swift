@@ -110,23 +110,32 @@ enum SignalFrame {
         return (r, b.loadLE(ucSigmask), AlternateStack(bytes: Array(b[ucStack ..< ucStack + 24])))
     }
 
-    /// The FP area as FXSAVE lays it out (SDM Vol. 1 §10.5.1, Table 10-2) for the default state
-    /// (FCW 0x37F, MXCSR 0x1F80, MXCSR_MASK 0xFFFF as emu's CPU reports), with the software bytes
-    /// Linux puts in the reserved tail at 464 (`save_xstate_epilog` → `save_sw_bytes`:
-    /// FP_XSTATE_MAGIC1, extended_size = 512 + 4, xfeatures 0 without XSAVE, xstate_size 512).
-    ///
-    /// The roottask cannot read a thread's x87/SSE registers through the kernel interface (a host
-    /// EC has no FPU state to be lent), so this image is not the interrupted code's state, and
-    /// rt_sigreturn does not load the image back: the live registers simply continue.
-    static func defaultFPState() -> [UInt8] {
-        var b = [UInt8](repeating: 0, count: Int(fpSize))
-        b.storeLE(UInt16(0x37F), at: 0)
-        b.storeLE(UInt32(0x1F80), at: 24)
-        b.storeLE(UInt32(0xFFFF), at: 28)
+    /// The FP area of a frame (`copy_fpstate_to_sigframe` without XSAVE): the FXSAVE image of
+    /// the interrupted x87/SSE state (SDM Vol. 1 §10.5.1, Table 10-2) — `image`, or the init
+    /// state when there is none — with the software bytes Linux puts in the reserved tail at 464
+    /// (`save_xstate_epilog` → `save_sw_bytes`: FP_XSTATE_MAGIC1, extended_size = 512 + 4,
+    /// xfeatures 0 without XSAVE, xstate_size 512).
+    static func fpState(_ image: [UInt8]?) -> [UInt8] {
+        var b = image ?? initFPState
         b.storeLE(UInt32(0x4650_5853), at: 464)
         b.storeLE(UInt32(fpSize + 4), at: 468)
         b.storeLE(UInt64(0), at: 472)
         b.storeLE(UInt32(fpSize), at: 480)
+        for k in 484 ..< Int(fpSize) { b[k] = 0 }
         return b
     }
+
+    /// The x87/SSE init state as an FXSAVE image (`init_fpstate`: FCW 0x37F, MXCSR 0x1F80,
+    /// MXCSR_MASK 0xFFFF as emu's CPU reports, every register zero and empty): what a handler
+    /// starts with (`fpu__clear_user_states`) and what rt_sigreturn loads for a NULL fpstate.
+    static let initFPState: [UInt8] = {
+        var b = [UInt8](repeating: 0, count: Int(fpSize))
+        b.storeLE(UInt16(0x37F), at: 0)
+        b.storeLE(UInt32(0x1F80), at: 24)
+        b.storeLE(UInt32(0xFFFF), at: 28)
+        return b
+    }()
+
+    /// The fpstate pointer of a frame's sigcontext.
+    static func fpStatePointer(_ frame: [UInt8]) -> UInt64 { frame.loadLE(mcontext + Context.fpstate) }
 }

@@ -127,6 +127,15 @@ final class SignalState {
     /// A pending signal that is not blocked exists: the check on every return to the process.
     var hasDeliverable: Bool { pending & ~blocked != 0 }
 
+    /// The signal delivered next has a handler installed with SA_RESTART: an interrupted call
+    /// that may be restarted runs again after it (`arch_do_signal_or_restart`, -ERESTARTSYS).
+    var nextHandlerRestarts: Bool {
+        let candidates = pending & ~blocked
+        guard candidates != 0 else { return false }
+        let a = action(Int32(candidates.trailingZeroBitCount + 1))
+        return a.handler != SignalAction.SIG_DFL && a.handler != SignalAction.SIG_IGN && a.flags & SignalAction.SA_RESTART != 0
+    }
+
     /// Generation (`__send_signal`): an ignored, unblocked signal is dropped ("Blocked signals are
     /// never ignored": `sig_ignored`); a standard signal already pending is not queued twice.
     func generate(_ sig: Int32, info: [UInt8]) {

@@ -109,7 +109,10 @@ enum SignalSyscalls {
     static func send(_ c: SyscallContext, to pid: Int32, _ sig: Int32, code: Int32) -> SyscallResult {
         guard sig == 0 || Signal.isValid(sig) else { return .error(.EINVAL) }
         guard let p = c.personality.processes[pid], p.state == .running else { return .error(.ESRCH) }
-        if sig != 0 { p.signals.generate(sig, info: SignalInfo.sender(sig, code: code, pid: c.process.pid)) }
+        if sig != 0 {
+            p.signals.generate(sig, info: SignalInfo.sender(sig, code: code, pid: c.process.pid))
+            c.personality.wake(p)
+        }
         return .zero
     }
 
@@ -122,13 +125,16 @@ enum SignalSyscalls {
         if (code >= 0 || code == SignalInfo.SI_TKILL) && pid != c.process.pid { return .error(.EPERM) }
         guard sig == 0 || Signal.isValid(sig) else { return .error(.EINVAL) }
         guard let p = c.personality.processes[pid], p.state == .running else { return .error(.ESRCH) }
-        if sig != 0 { p.signals.generate(sig, info: info) }
+        if sig != 0 {
+            p.signals.generate(sig, info: info)
+            c.personality.wake(p)
+        }
         return .zero
     }
 
-    /// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal of `set`. Nothing
-    /// else can send one while this single-threaded process waits, so with a timeout the wait
-    /// ends in EAGAIN and without one the process waits forever.
+    /// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal of `set`. With a
+    /// timeout and none pending the wait ends in EAGAIN at once (virtual time); without one the
+    /// process waits until a signal is sent to it.
     static func sigtimedwait(_ c: SyscallContext) -> SyscallResult {
         guard c.arg(3) == sigsetSize else { return .error(.EINVAL) }
         guard let set = c.memory.load64(c.arg(0)).map({ $0 & ~Signal.unblockable }) else { return .error(.EFAULT) }
@@ -141,7 +147,8 @@ enum SignalSyscalls {
             guard ns < 1_000_000_000 else { return .error(.EINVAL) }
             return .error(.EAGAIN)
         }
-        return blockForever(c, "rt_sigtimedwait")
+        // Waits until a signal is sent to the process; the call then runs again.
+        return .block(restartable: false)
     }
 
     /// rt_sigsuspend(mask, sigsetsize): waits with `mask` until a handler has run; the old mask
@@ -156,15 +163,10 @@ enum SignalSyscalls {
         let s = c.process.signals
         let old = s.blocked
         s.blocked = mask
-        guard s.hasDeliverable else { s.blocked = old; return blockForever(c, SyscallNames.name(c.number)) }
+        // Nothing to deliver under `mask`: wait; the call runs again (with `mask` again) when a
+        // signal arrives. pause and rt_sigsuspend end in EINTR (-ERESTARTNOHAND), never restart.
+        guard s.hasDeliverable else { s.blocked = old; return .block(restartable: false) }
         s.savedMask = old
         return .error(.EINTR)
-    }
-
-    /// No other thread or timer can wake a waiting single-threaded process yet: it stays blocked
-    /// (as it would on Linux), reported once.
-    static func blockForever(_ c: SyscallContext, _ name: String) -> SyscallResult {
-        c.personality.log("emu: pid \(c.process.pid) waits in \(name) with nothing that can wake it")
-        return .noReturn
     }
 }

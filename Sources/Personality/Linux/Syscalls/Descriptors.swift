@@ -22,11 +22,18 @@ enum ConsoleSyscalls {
     /// At most this much is moved per call (Linux caps a transfer at MAX_RW_COUNT, 2 GiB − 4 KiB).
     static let maxTransfer = 0x7FFF_F000
 
+    /// A transfer's error: EAGAIN from a pipe end without O_NONBLOCK means the call waits
+    /// (pipe(7) "I/O on pipes and FIFOs"); it runs again after a signal, or with SA_RESTART.
+    static func failure(_ d: FileDescriptor, _ e: Errno) -> SyscallResult {
+        if e == .EAGAIN, let pipe = d.object as? PipeEnd, !pipe.nonBlocking { return .block(restartable: true) }
+        return .error(e)
+    }
+
     static func read(_ c: SyscallContext) -> SyscallResult {
         guard let d = descriptor(c, c.int32(0)) else { return .error(.EBADF) }
         let count = Int(min(c.arg(2), UInt64(maxTransfer)))
         switch d.object.readBytes(count: count) {
-        case .failure(let e): return .error(e)
+        case .failure(let e): return failure(d, e)
         case .success(let bytes):
             guard c.memory.write(c.arg(1), bytes) else { d.object.unread(bytes); return .error(.EFAULT) }
             return .int(bytes.count)
@@ -38,7 +45,7 @@ enum ConsoleSyscalls {
         let count = Int(min(c.arg(2), UInt64(maxTransfer)))
         guard let bytes = c.memory.read(c.arg(1), count: count) else { return .error(.EFAULT) }
         switch d.object.writeBytes(bytes) {
-        case .failure(let e): return .error(e)
+        case .failure(let e): return failure(d, e)
         case .success(let n): return .int(n)
         }
     }
@@ -74,7 +81,7 @@ enum ConsoleSyscalls {
 
     static func flush(_ d: FileDescriptor, _ bytes: [UInt8]) -> SyscallResult {
         switch d.object.writeBytes(bytes) {
-        case .failure(let e): return .error(e)
+        case .failure(let e): return failure(d, e)
         case .success(let n): return .int(n)
         }
     }
@@ -86,7 +93,7 @@ enum ConsoleSyscalls {
         var done = 0
         for (base, len) in vecs where len > 0 {
             switch d.object.readBytes(count: len) {
-            case .failure(let e): return done > 0 ? .int(done) : .error(e)
+            case .failure(let e): return done > 0 ? .int(done) : failure(d, e)
             case .success(let bytes):
                 guard c.memory.write(base, bytes) else { d.object.unread(bytes); return done > 0 ? .int(done) : .error(.EFAULT) }
                 done += bytes.count

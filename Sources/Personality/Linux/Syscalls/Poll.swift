@@ -2,9 +2,10 @@
 // poll(2), ppoll(2), select(2), pselect6(2) on pipes, the console and files. Files are always
 // ready (DEFAULT_POLLMASK); a pipe's read end is readable with data or without writers (POLLHUP),
 // its write end writable with room (POLLERR without readers); console input is ready when the
-// console says a read would not block. Nothing else runs while a process waits, so only console
-// input can change: a wait without console input advances the clock by the timeout and returns
-// 0 (an infinite one returns 0 at once rather than hanging the machine).
+// console says a read would not block. Pipes are not shared between processes, so while a process
+// waits only console input and signals can change anything: a wait without console input
+// advances the clock by the timeout and returns 0; an infinite one blocks until a signal is sent
+// to the process (SyscallResult.block), then fails with EINTR.
 
 enum PollSyscalls {
     static let POLLIN: Int16 = 0x1, POLLPRI: Int16 = 0x2, POLLOUT: Int16 = 0x4, POLLERR: Int16 = 0x8
@@ -36,8 +37,9 @@ enum PollSyscalls {
         }
     }
 
-    /// The signal mask argument: sigsetsize must be 8 (EINVAL). Signals are not delivered while
-    /// waiting here, so the mask itself changes nothing.
+    /// The signal mask argument: sigsetsize must be 8 (EINVAL). Not applied while waiting (a known
+    /// gap, docs/personality.md): a blocked ppoll/pselect6 wakes for any signal sent to the
+    /// process and fails with EINTR if one is deliverable under the process's own mask.
     static func checkSigmask(_ c: SyscallContext, _ set: UInt64, size: UInt64) throws(Errno) {
         if set != 0 && size != 8 { throw .EINVAL }
     }
@@ -123,6 +125,8 @@ enum PollSyscalls {
             return (ready, console)
         }
         var (ready, console) = scan()
+        // Nothing ready, no limit, nothing the host can change: wait for a signal.
+        if ready == 0 && timeout == nil && !console { return .block(restartable: false) }
         var left = timeout
         if ready == 0 {
             if wait(c, timeout: timeout, console: console) { (ready, _) = scan() }
@@ -166,6 +170,7 @@ enum PollSyscalls {
             return (out, ready, console)
         }
         var (out, ready, console) = scan()
+        if ready == 0 && timeout == nil && !console { return .block(restartable: false) }
         var left = timeout
         if ready == 0 {
             if wait(c, timeout: timeout, console: console) { (out, ready, _) = scan() }
