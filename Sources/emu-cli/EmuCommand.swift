@@ -65,6 +65,7 @@ struct Boot: ParsableCommand {
     @Option(help: "Kernel command line.") var append: String = ""
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
     @Flag(help: "Boot images: print every forwarded system call to stderr (strace style).") var strace = false
+    @OptionGroup(title: "Debugging (boot images)") var gdb: GDBOptions
 
     func run() throws {
         var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
@@ -78,7 +79,9 @@ struct Boot: ParsableCommand {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
             options.strace = strace
-            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
+            let session = try gdb.session()
+            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, gdb: session),
+                       stats: stats, start: start)
         }
         try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
     }
