@@ -38,18 +38,18 @@ extension GDBSession {
         }
     }
 
-    var pds: [ProtectionDomain] { hypervisor.debugObjects.all(ProtectionDomain.self) }
+    var pds: [ProtectionDomain] { hypervisor.debug.objects.all(ProtectionDomain.self) }
 
     func name(_ o: KernelObject) -> String { o.debugName.isEmpty ? "-" : o.debugName }
 
     func pdLines() -> [String] {
-        let ecs = hypervisor.debugObjects.all(ExecutionContext.self)
+        let ecs = hypervisor.debug.objects.all(ExecutionContext.self)
         return pds.enumerated().map { n, pd in
             var kind: [String] = []
             if pd.isPrivileged { kind.append("privileged") }
             if pd.isForeign { kind.append("foreign, syscall portals at event base + 0x\(String(pd.foreignSyscallBase, radix: 16))") }
             let members = ecs.filter { $0.pd === pd }.map { ec -> String in
-                let what = ec.isHost ? "host" : ec.isDead ? "dead" : "thread \(threads.id(of: ec))"
+                let what = ec.isHost ? "host" : ec.isDead ? "dead" : "thread \(threadID(ec))"
                 return "\(name(ec)) (\(what))"
             }
             return "PD \(n + 1) \(name(pd))\(kind.isEmpty ? "" : " [" + kind.joined(separator: "; ") + "]"): "
@@ -65,7 +65,7 @@ extension GDBSession {
 
     func findEC(_ s: String) -> ExecutionContext? {
         if let n = Int(s) { return threads.ec(n) }
-        let all = hypervisor.debugObjects.all(ExecutionContext.self).filter { !$0.isDead }
+        let all = hypervisor.debug.objects.all(ExecutionContext.self).filter { !$0.isDead }
         let parts = s.split(separator: "/", maxSplits: 1).map(String.init)
         if parts.count == 2 { return all.first { $0.pd.debugName == parts[0] && $0.debugName == parts[1] } }
         return all.first { $0.debugName == s }

@@ -27,7 +27,7 @@ public final class GDBSession: Supervisor {
     var softwareBreakpoints = Set<UInt64>()
     var hardwareBreakpoints = Set<UInt64>()
     var syscallCatch = SyscallCatch.none
-    /// Linux's orig_rax per EC: the number of its last syscall.
+    /// Linux's orig_rax per EC: the number of the syscall it is in or just returned from.
     var origRAX: [ObjectIdentifier: UInt64] = [:]
     /// ECs inside a syscall whose return gdb will want to see (caught, or stepped over).
     var awaitingReturn: [ObjectIdentifier: UInt64] = [:]
@@ -109,11 +109,14 @@ public final class GDBSession: Supervisor {
         let before = hypervisor.current
         let ripBefore = cpu.rip
         var syscall: UInt64?
+        // orig_rax is the syscall number only at a stop in or right after a syscall; an EC that
+        // ran user instructions since shows -1, as Linux's pt_regs of an exception entry do.
+        if let ec = before, exit != .syscall, cpu.instret > instretAtRun { origRAX[ObjectIdentifier(ec)] = nil }
         switch exit {
         case .breakpoint:
             if let ec = before {
                 let kind: StopEvent.Reason = softwareBreakpoints.contains(cpu.rip) ? .softwareBreakpoint : .hardwareBreakpoint
-                pendingStop = StopEvent(thread: threads.id(of: ec), reason: kind)
+                pendingStop = StopEvent(thread: threadID(ec), reason: kind)
                 if stepping === ec { stepping = nil }
             }
             return hypervisor.handle(exit, machine: machine)
@@ -125,7 +128,7 @@ public final class GDBSession: Supervisor {
                 if stepping === ec { stepProgress = true }
                 if syscallCatch.contains(nr) {
                     entryStop = ec
-                    serve(StopEvent(thread: threads.id(of: ec), reason: .syscallEntry(nr)), announce: true)
+                    serve(StopEvent(thread: threadID(ec), reason: .syscallEntry(nr)), announce: true)
                     entryStop = nil
                     if killed { return killedDecision }
                     if stepping === ec { stepProgress = true }
@@ -151,7 +154,7 @@ public final class GDBSession: Supervisor {
             let accesses = machine.mmu.observedAccesses
             machine.mmu.observedAccesses.removeAll(keepingCapacity: true)
             if let b = before, pendingStop == nil, let reason = watchpoints.hit(accesses, in: b.pd) {
-                pendingStop = StopEvent(thread: threads.id(of: b), reason: reason)
+                pendingStop = StopEvent(thread: threadID(b), reason: reason)
                 stepping = nil
             }
         }
@@ -162,7 +165,7 @@ public final class GDBSession: Supervisor {
         // Back in user mode after a syscall: Linux's syscall-exit stop, with the result in RAX.
         if let nr = awaitingReturn.removeValue(forKey: ObjectIdentifier(current)), syscallCatch.contains(nr),
            pendingStop == nil {
-            pendingStop = StopEvent(thread: threads.id(of: current), reason: .syscallReturn(nr))
+            pendingStop = StopEvent(thread: threadID(current), reason: .syscallReturn(nr))
             stepping = nil
         }
         guard let s = stepping else { return }
@@ -177,18 +180,24 @@ public final class GDBSession: Supervisor {
         }
         if s.isDead {
             stepping = nil
-            pendingStop = pendingStop ?? StopEvent(thread: threads.id(of: current))
+            pendingStop = pendingStop ?? StopEvent(thread: threadID(current))
         } else if stepProgress && current === s {
             stepping = nil
-            pendingStop = pendingStop ?? StopEvent(thread: threads.id(of: s))
+            pendingStop = pendingStop ?? StopEvent(thread: threadID(s))
         }
     }
 
     var killedDecision: SupervisorDecision { .stop(status: 128 + 9, report: "emu: killed by gdb") }
 
+    /// The thread ID of `ec`; numbers every EC created so far first, so IDs follow creation order.
+    func threadID(_ ec: ExecutionContext) -> Int {
+        if !threads.knows(ec) { _ = threads.live(in: hypervisor) }
+        return threads.id(of: ec)
+    }
+
     /// The thread in the CPU (the first thread if none is).
     var currentThread: Int {
-        if let ec = hypervisor.current { return threads.id(of: ec) }
+        if let ec = hypervisor.current { return threadID(ec) }
         return threads.live(in: hypervisor).first?.id ?? 1
     }
 

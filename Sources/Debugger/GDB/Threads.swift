@@ -25,12 +25,16 @@ struct ThreadTable {
         return id
     }
 
+    func knows(_ ec: ExecutionContext) -> Bool {
+        ids[ObjectIdentifier(ec)].map { entries[$0]?.ec === ec } ?? false
+    }
+
     /// The EC of thread `id` if it still exists.
     func ec(_ id: Int) -> ExecutionContext? { entries[id]?.ec }
 
     /// The live guest-code ECs of `hypervisor` as (thread ID, EC), in creation order.
     mutating func live(in hypervisor: Hypervisor) -> [(id: Int, ec: ExecutionContext)] {
-        hypervisor.debugObjects.all(ExecutionContext.self)
+        hypervisor.debug.objects.all(ExecutionContext.self)
             .filter { !$0.isHost && !$0.isDead }
             .map { (id(of: $0), $0) }
     }

@@ -3,7 +3,8 @@
 // the MMU walks when the PD's ECs run), whatever PD the CPU has loaded. Like ptrace's PEEK/POKE,
 // a debugger may write pages the program may not (a breakpoint in read-only code); user pages
 // only. Writes go through the MMU's physical-write path, so decoded code of a written frame is
-// dropped (gdb's `set *(char *)pc = …` takes effect).
+// dropped (gdb's `set *(char *)pc = …` takes effect). A page the roottask has not mapped yet is
+// faulted in through its pager (HypervisorDebug.pager), as Linux's ptrace access faults it in.
 
 extension Hypervisor {
     /// Up to `count` bytes at `address` of `pd`: all of them, or the readable prefix (empty if the
@@ -14,7 +15,7 @@ extension Hypervisor {
         while out.count < count {
             let a = address &+ UInt64(out.count)
             let n = min(count - out.count, 4096 - Int(a & 0xFFF))
-            guard let p = debugPagePointer(pd, a) else { break }
+            guard let p = debugPagePointer(pd, a, write: false) else { break }
             out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
         }
         return out
@@ -27,7 +28,7 @@ extension Hypervisor {
         while done < bytes.count {
             let a = address &+ UInt64(done)
             let n = min(bytes.count - done, 4096 - Int(a & 0xFFF))
-            guard let memory = pd.memory, let m = memory.lookup(page: a >> 12), m.user,
+            guard debugPagePointer(pd, a, write: true) != nil, let m = pd.memory?.lookup(page: a >> 12),
                   cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n])) else {
                 return false
             }
@@ -36,9 +37,24 @@ extension Hypervisor {
         return true
     }
 
-    /// The host pointer of the user page byte at `address` in `pd`, if mapped.
-    func debugPagePointer(_ pd: ProtectionDomain, _ address: UInt64) -> UnsafeMutableRawPointer? {
-        guard let memory = pd.memory, let m = memory.lookup(page: address >> 12), m.user else { return nil }
+    /// The host pointer of the user page byte at `address` in `pd`, faulting the page in through
+    /// the roottask's pager if it is not present yet.
+    func debugPagePointer(_ pd: ProtectionDomain, _ address: UInt64, write: Bool) -> UnsafeMutableRawPointer? {
+        guard let memory = pd.memory else { return nil }
+        var mapping = memory.lookup(page: address >> 12)
+        if mapping == nil, let pager = debug.pager, pager(pd, address, write) || (write && pager(pd, address, false)) {
+            mapping = memory.lookup(page: address >> 12)
+        }
+        guard let m = mapping, m.user else { return nil }
         return ram.pointer((m.frame << 12) | (address & 0xFFF))
+    }
+}
+
+extension RootAPI {
+    /// Lets debuggers fault in pages of the roottask's PDs that it maps on demand: `pager(pd,
+    /// address, write)` makes the page present if the PD may have it there. An emu extension
+    /// outside Hedron's ABI, like `setDebugName`.
+    public func setDebugPager(_ pager: @escaping (ProtectionDomain, UInt64, Bool) -> Bool) {
+        hypervisor.debug.pager = pager
     }
 }

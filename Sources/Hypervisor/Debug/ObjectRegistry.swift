@@ -33,3 +33,16 @@ public final class ObjectRegistry {
     /// The live objects of one class in creation order (`ExecutionContext.self`, …).
     public func all<T: KernelObject>(_ type: T.Type) -> [T] { entries.compactMap { $0.object as? T } }
 }
+
+/// The hypervisor's state for debuggers.
+public final class HypervisorDebug {
+    /// Every object created.
+    public let objects = ObjectRegistry()
+    /// Makes a page of a PD present for a debugger's access, as the roottask's page-fault handler
+    /// would for the PD's own access (address, write); false if nothing is there. Set by a
+    /// roottask that maps memory lazily (`RootAPI.setDebugPager`); like ptrace's access to a
+    /// page not yet touched, which faults it in.
+    var pager: ((ProtectionDomain, UInt64, Bool) -> Bool)?
+
+    init() {}
+}

@@ -72,6 +72,7 @@ final class LinuxPersonality {
             u[gpr: UTCB.GPR.r11] = u.rflags
             u.mtd = [.gprACDB, .gprR8R15, .rsp, .ripLength, .fsGS]
         }
+        api.traceEvent("pid \(process.pid) \(SyscallNames.name(number))(\(context.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))) = 0x\(String(u[gpr: UTCB.GPR.rax], radix: 16))")
         // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
         if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }
         return .reply

@@ -85,6 +85,7 @@ public final class Roottask {
                                            seed: options.randomSeed, log: log, stop: stop)
         self.personality = personality
         personality.strace = options.strace
+        api.setDebugPager { [unowned personality] pd, address, write in personality.debugFault(pd, address, write: write) }
         try makeHandlerECs(api, personality)
         guard let image = hip.modules.first else { throw BootFailure(message: "no boot image among the boot modules") }
         guard let bytes = frames.read(image.address, count: Int(image.size)) else {
