@@ -83,6 +83,9 @@ struct Boot: ParsableCommand {
             try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, gdb: session),
                        stats: stats, start: start)
         }
+        if gdb.requested {
+            throw ValidationError("--gdb, -s and --wait-gdb need a boot image (the hosted hypervisor), not a bare-metal kernel")
+        }
         try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
     }
 }

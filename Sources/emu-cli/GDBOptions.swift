@@ -18,9 +18,12 @@ struct GDBOptions: ParsableArguments {
     /// random port retries on it.
     static let cannotListen: Int32 = 71
 
+    /// Some option asks for the stub.
+    var requested: Bool { port != nil || defaultPort || wait }
+
     /// A listening session if any option asks for one; nil otherwise.
     func session() throws -> GDBSession? {
-        guard port != nil || defaultPort || wait else { return nil }
+        guard requested else { return nil }
         let p = port ?? 1234
         do {
             let s = try GDBSession(port: p, waitForGDB: wait)

@@ -76,6 +76,11 @@ public final class GDBConnection {
         return .byte(buffer[0])
     }
 
+    /// Puts back the byte the last `readByte` returned, for the next read.
+    public func unread() {
+        if position > 0 { position -= 1 }
+    }
+
     /// True if a byte can be read at once (buffered or on the descriptor).
     public func hasInput() -> Bool {
         if position < buffer.count { return true }

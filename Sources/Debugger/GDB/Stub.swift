@@ -84,9 +84,10 @@ public final class GDBStub {
         packetLog?("-> " + String(decoding: bytes.prefix(200), as: UTF8.self))
         connection.send(Packet.frame(bytes))
         guard !noAck else { return }
-        // Wait for the acknowledgment; gdb resends on `-`, we do not (a reliable stream).
-        while case .byte(let b) = connection.readByte(timeout: 2000) {
-            if b == UInt8(ascii: "+") || b == UInt8(ascii: "-") { return }
+        // Take the acknowledgment if it is the next byte (gdb resends on `-`, we do not: a
+        // reliable stream); anything else is the start of gdb's next packet and stays unread.
+        if case .byte(let b) = connection.readByte(timeout: 2000), b != UInt8(ascii: "+"), b != UInt8(ascii: "-") {
+            connection.unread()
         }
     }
 
