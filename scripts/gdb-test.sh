@@ -13,7 +13,7 @@ L=guests/build/linux
 OUT=.build/gdb-test
 rm -rf "$OUT"; mkdir -p "$OUT"
 command -v gdb >/dev/null || { echo "gdb-test: gdb not installed (make deps)"; exit 2; }
-for f in "$EMU" $L/hello $L/watch guests/build/images/multi.img; do
+for f in "$EMU" $L/hello $L/watch $L/bench_sha256 guests/build/images/multi.img; do
   [ -e "$f" ] || { echo "gdb-test: $f missing (make build guests)"; exit 2; }
 done
 pass=0; fail=0
@@ -184,6 +184,29 @@ if start_emu kill run $L/hello; then
   gdb_emu kill $L/hello 'break main' continue kill
   if [ "$EMU_STATUS" = 137 ] && ! grep -q "$greeting" "$OUT/kill.stdout"; then ok "kill: emu ends with status 137 before the greeting"
   else bad "kill: status $EMU_STATUS" "$(cat "$OUT/kill.gdb")"; fi
+fi
+
+# 7. ^C (0x03) while the target runs stops it with SIGINT (§E.9 "Interrupts"). gdb in batch mode
+#    cannot interrupt and then wait, so a small client speaks the protocol itself.
+if start_emu interrupt run $L/bench_sha256 200; then
+  timeout 30 python3 - "$PORT" >"$OUT/interrupt.gdb" 2>&1 <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def send(p): s.sendall(b"$%s#%02x" % (p.encode(), sum(p.encode()) & 0xFF))
+def reply():
+    data = b""
+    while not (b"#" in data and len(data.split(b"#")[-1]) >= 2):
+        data += s.recv(4096)
+    return data.decode().lstrip("+")
+send("QStartNoAckMode"); print(reply())
+send("c"); time.sleep(0.5)
+s.sendall(b"\x03"); print(reply())
+send("vKill;1"); print(reply())
+PY
+  wait "$EMU_PID"; EMU_STATUS=$?
+  if [ "$(cat "$OUT/interrupt.gdb")" = $'$OK#9a\n$T02thread:1;#d4\n$OK#9a' ] && [ "$EMU_STATUS" = 137 ]; then
+    ok "^C stops a running target with SIGINT; vKill ends it"
+  else bad "^C: status $EMU_STATUS" "$(cat "$OUT/interrupt.gdb")"; fi
 fi
 
 echo "gdb tests: $pass passed, $fail failed"
