@@ -45,7 +45,8 @@ struct Run: ParsableCommand {
         discussion: """
         The program is packed into a one-program boot image in memory (/bin/NAME) and booted as \\
         `emu boot` boots an image. Exit status: the program's, 128 + signal if a signal killed \\
-        it, 65 for a bad program file, 66 for an unreadable one.
+        it, 65 for a bad program file, 66 for an unreadable one; with --gdb, 71 when the port \
+        cannot be bound and 137 when gdb kills the program.
         """)
 
     @Argument(help: "The program: a static ELF64 x86-64 executable.") var program: String
