@@ -5,7 +5,7 @@ EMU := .build/release/emu
 DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-budgets bench fuzz-cpu clean
+.PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-gdb test-budgets bench fuzz-cpu clean
 
 all: build
 
@@ -28,7 +28,7 @@ guests: deps build
 demo: build guests
 	$(EMU) boot guests/build/images/hello.img
 
-test: build guests test-swift test-kernels test-hedron test-linux test-budgets
+test: build guests test-swift test-kernels test-hedron test-linux test-gdb test-budgets
 
 SHELL := bash
 test-swift:
@@ -63,6 +63,12 @@ test-linux:
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
+
+# Real gdb in batch mode against `emu run|boot --gdb PORT --wait-gdb` (scripts/gdb-test.sh): break,
+# step, catch syscall, watch, threads of two processes, monitor commands; mostly compared with
+# the same gdb session run natively.
+test-gdb:
+	scripts/gdb-test.sh
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per
 # instruction form (make test runs 500); SEED varies the streams. Prints forms that mismatch.

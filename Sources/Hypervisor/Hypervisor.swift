@@ -54,6 +54,8 @@ public final class Hypervisor: Supervisor {
     public var trace: ((String) -> Void)? { didSet { tracing = trace != nil } }
     /// `trace` is set (one Bool load on the hot path instead of an optional closure).
     var tracing = false
+    /// What debuggers use and nothing in the kernel reads (Debug/).
+    public let debug = HypervisorDebug()
     /// Counts of what happened, for `--stats` and tests.
     public internal(set) var statistics = Statistics()
 

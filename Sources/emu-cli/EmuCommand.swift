@@ -68,6 +68,7 @@ struct Boot: ParsableCommand {
     var strace = false
     @Option(name: .customLong("strace-file"), help: ArgumentHelp("The FILE of --strace=FILE.", valueName: "FILE"))
     var straceFile: String?
+    @OptionGroup(title: "Debugging (boot images)") var gdb: GDBOptions
 
     func run() throws {
         var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
@@ -81,7 +82,12 @@ struct Boot: ParsableCommand {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
             try StraceOption.apply(flag: strace, file: straceFile, to: &options)
-            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
+            let session = try gdb.session()
+            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, gdb: session),
+                       stats: stats, start: start)
+        }
+        if gdb.requested {
+            throw ValidationError("--gdb, -s and --wait-gdb need a boot image (the hosted hypervisor), not a bare-metal kernel")
         }
         try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
     }

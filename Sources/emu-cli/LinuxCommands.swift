@@ -3,6 +3,7 @@
 // hypervisor and whose roottask is the Personality's (DESIGN.md §3: emu-cli is the composition
 // root). Exit status: init's exit status; 128 + signal when init is killed by a signal.
 import ArgumentParser
+import Debugger
 import Foundation
 import Hypervisor
 import Machine
@@ -10,13 +11,17 @@ import Personality
 
 enum LinuxBoot {
     /// Boots `image` (ustar bytes) as the first boot module and runs it to the end.
-    static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions) -> RunResult {
+    static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions,
+                    gdb: GDBSession? = nil) -> RunResult {
         let stderr = FileHandle.standardError
-        return HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
-                                  log: { stderr.write(($0 + "\n").data(using: .utf8)!) }) { stop in
+        let result = HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
+                                        log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
+                                        prepare: { machine, hv in gdb?.attach(machine: machine, hypervisor: hv) }) { stop in
             Roottask(options: options, log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, stop: stop,
                      input: { readHostStdin() }, inputReady: { hostStdinReady(timeout: $0) }).main
         }
+        gdb?.finish(result)
+        return result
     }
 
     /// Up to 4 KiB from the host's stdin (blocking); nil at end of input.
@@ -40,7 +45,8 @@ struct Run: ParsableCommand {
         discussion: """
         The program is packed into a one-program boot image in memory (/bin/NAME) and booted as \\
         `emu boot` boots an image. Exit status: the program's, 128 + signal if a signal killed \\
-        it, 65 for a bad program file, 66 for an unreadable one.
+        it, 65 for a bad program file, 66 for an unreadable one; with --gdb, 71 when the port \
+        cannot be bound and 137 when gdb kills the program.
         """)
 
     @Argument(help: "The program: a static ELF64 x86-64 executable.") var program: String
@@ -58,6 +64,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("strace-file"), help: ArgumentHelp("The FILE of --strace=FILE.", valueName: "FILE"))
     var straceFile: String?
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
+    @OptionGroup(title: "Debugging") var gdb: GDBOptions
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: program) else {
@@ -81,7 +88,9 @@ struct Run: ParsableCommand {
         }
         options.mirrorToDebugcon = debugcon != nil
         let start = Date()
-        try finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
+        let session = try gdb.session()
+        try finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options, gdb: session),
+                   stats: stats, start: start)
     }
 }
 

@@ -74,12 +74,30 @@ public final class CPU {
     /// Instruction after STI / MOV SS: interrupts are inhibited for one instruction.
     var interruptShadow = false { didSet { updateAttention() } }
     /// Linear addresses at which `run` stops with `.breakpoint` before executing (the gdb stub's breakpoints).
-    public var breakpoints = Set<UInt64>() { didSet { updateAttention() } }
+    public var breakpoints = Set<UInt64>() {
+        didSet { if oldValue.isEmpty != breakpoints.isEmpty { singleInstructionBlocksChanged() } else { updateAttention() } }
+    }
     /// Execute one instruction per block (single-stepping and tracing).
-    public var singleStep = false { didSet { updateAttention() } }
+    public var singleStep = false { didSet { if oldValue != singleStep { singleInstructionBlocksChanged() } } }
+    /// Blocks are decoded one instruction long: while single-stepping or with breakpoints set, a
+    /// run can stop after any instruction, and a stop must see that instruction's flags. In a
+    /// longer block an instruction whose flags the next one overwrites computes none (flag-free
+    /// micro-ops, FlagLiveness.swift), so a stop between the two would show stale RFLAGS.
+    var singleInstructionBlocks = false
     /// True when the run loop must look at the rare conditions above before the next block;
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false
+
+    /// Entering or leaving one-instruction blocks drops the decoded ones, which were built for the
+    /// other mode.
+    func singleInstructionBlocksChanged() {
+        let single = singleStep || !breakpoints.isEmpty
+        if single != singleInstructionBlocks {
+            singleInstructionBlocks = single
+            flushDecodedCode()
+        }
+        updateAttention()
+    }
 
     func updateAttention() {
         attention = stopRequested || interruptPending != nil || interruptShadow || !breakpoints.isEmpty || singleStep

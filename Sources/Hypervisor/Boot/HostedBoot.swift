@@ -50,12 +50,15 @@ public enum HostedBoot {
     /// exit status through it) and returns the root EC's body.
     public static func runHost(modules: [BootModule], configuration: Configuration,
                                log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
+                               prepare: ((Machine, Hypervisor) -> Void)? = nil,
                                makeRoottask: (_ stop: @escaping (Int32) -> Void) -> (RootAPI) -> Void) -> RunResult {
         let machine: Machine, hv: Hypervisor
         switch compose(configuration, log: log, trace: trace) {
         case .failure(let f): return f.result
         case .success(let m): (machine, hv) = m
         }
+        // A debugger or tracer puts itself between machine and hypervisor here.
+        prepare?(machine, hv)
         let body = makeRoottask { [unowned machine] status in machine.requestStop(status: status) }
         do {
             try hv.boot(hostRoottask: body, modules: modules)

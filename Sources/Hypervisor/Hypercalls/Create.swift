@@ -16,6 +16,7 @@ extension Hypervisor {
         let cap = Capability(object, permissions: permissions)
         guard pd.objects.insert(cap, at: selector) else { return false }
         mappings.insertRoot(pd, .object, base: selector, order: 0, permissions: cap.permissions)
+        debug.objects.register(object)
         return true
     }
 

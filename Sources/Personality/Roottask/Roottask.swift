@@ -100,6 +100,7 @@ public final class Roottask {
             personality.tracer = StraceTracer(sink: sink, observer: options.syscallObserver,
                                               processCount: { [unowned personality] in personality.processCount })
         }
+        api.setDebugPager { [unowned personality] pd, address, write in personality.debugFault(pd, address, write: write) }
         try makeHandlerECs(api, personality)
         guard let image = hip.modules.first else { throw BootFailure(message: "no boot image among the boot modules") }
         guard let bytes = frames.read(image.address, count: Int(image.size)) else {
