@@ -62,6 +62,7 @@ test-linux:
 	scripts/strace-compare.sh
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
+	scripts/check-trace-golden.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per

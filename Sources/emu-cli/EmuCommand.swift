@@ -10,7 +10,8 @@ struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self])
+        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self,
+                      TraceCommand.self])
 }
 
 /// The machine options `boot` and `hedron` share, as a Configuration.
@@ -65,6 +66,7 @@ struct Boot: ParsableCommand {
     @Option(help: "Kernel command line.") var append: String = ""
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
     @Flag(help: "Boot images: print every forwarded system call to stderr (strace style).") var strace = false
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
 
     func run() throws {
         var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
@@ -78,9 +80,13 @@ struct Boot: ParsableCommand {
             var options = RoottaskOptions()
             if debugcon != nil { options.mirrorToDebugcon = true }
             options.strace = strace
-            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options), stats: stats, start: start)
+            let r = traced(tracing) { attach in
+                LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, prepare: { attach($0.cpu, $0) })
+            }
+            try finish(r, stats: stats, start: start)
         }
-        try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
+        let r = traced(tracing) { attach in KernelBoot.run(path: kernel, configuration: c, prepare: { attach($0.cpu, nil) }) }
+        try finish(r, stats: stats, start: start)
     }
 }
 

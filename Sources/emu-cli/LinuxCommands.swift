@@ -10,10 +10,11 @@ import Personality
 
 enum LinuxBoot {
     /// Boots `image` (ustar bytes) as the first boot module and runs it to the end.
-    static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions) -> RunResult {
+    static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions,
+                    prepare: ((Hypervisor) -> Void)? = nil) -> RunResult {
         let stderr = FileHandle.standardError
         return HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
-                                  log: { stderr.write(($0 + "\n").data(using: .utf8)!) }) { stop in
+                                  log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, prepare: prepare) { stop in
             Roottask(options: options, log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, stop: stop,
                      input: { readHostStdin() }, inputReady: { hostStdinReady(timeout: $0) }).main
         }
@@ -55,6 +56,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Use the host's clocks instead of virtual time.") var realtime = false
     @Flag(help: "Print every forwarded system call to stderr (strace style).") var strace = false
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: program) else {
@@ -78,7 +80,10 @@ struct Run: ParsableCommand {
         }
         options.mirrorToDebugcon = debugcon != nil
         let start = Date()
-        try finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options), stats: stats, start: start)
+        let r = traced(tracing) { attach in
+            LinuxBoot.run(image: image.serialize(), configuration: c, options: options, prepare: { attach($0.cpu, $0) })
+        }
+        try finish(r, stats: stats, start: start)
     }
 }
 

@@ -96,7 +96,7 @@ extension CPU {
             }
             break
         }
-        blocks.markDeadFlags(start: start, count: count)
+        if instructionObserver == nil { blocks.markDeadFlags(start: start, count: count) }
         blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
     }

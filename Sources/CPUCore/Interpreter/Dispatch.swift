@@ -24,6 +24,7 @@ extension CPU {
                 if stopRequested { stopRequested = false; return .stopRequested }
                 if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
                 if let pending = interruptPending, !interruptShadow, rflags & RFlags.if != 0, let vector = pending() {
+                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt)
                     if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
                     previous = -1
                     continue
@@ -42,6 +43,7 @@ extension CPU {
                 b = linked
             } else {
                 guard let found = block(at: rip) else {
+                    if _slowPath(attention) { instructionObserver?.didRaise(exception, kind: .fetch) }
                     if let exit = raise(exception, returnRIP: rip) { return exit }
                     previous = -1
                     continue
@@ -53,8 +55,13 @@ extension CPU {
                 b = found
             }
             var budget = limit &- instret &- stalled
-            if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
-            let (end, done, last) = executeBlocks(b, budget: budget)
+            var traced = false
+            if _slowPath(attention) {
+                if singleStep || !breakpoints.isEmpty { budget = 1 }
+                traced = instructionObserver != nil
+            }
+            let (end, done, last) = traced ? executeBlocks(b, budget: budget, Traced.self)
+                : executeBlocks(b, budget: budget, Untraced.self)
             blocks.clearStop()
             instret &+= UInt64(done)
             switch end {
@@ -69,6 +76,7 @@ extension CPU {
             case .fault:
                 previous = -1
                 let e = exception
+                if _slowPath(attention) { instructionObserver?.didRaise(e, kind: pendingSoftware ? .trap : .fault) }
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
             case .exit:
@@ -97,8 +105,11 @@ extension CPU {
     /// Returns how it ended, how many instructions retired, and the first record of the last
     /// block run (for linking its successor). On `.fault`, `rip` is the faulting instruction (or
     /// the next one for traps) and `exception` is set; otherwise `rip` is the next RIP.
+    /// `T` is the trace mode: the traced specialisation announces each instruction to
+    /// `instructionObserver` (InstructionObserver.swift); in the untraced one that code is gone.
     @inline(never)
-    func executeBlocks(_ block: BlockEntry, budget: UInt64) -> (BlockEnd, Int, Int) {
+    func executeBlocks<T: TraceMode>(_ block: BlockEntry, budget: UInt64, _: T.Type) -> (BlockEnd, Int, Int) {
+        let observer = T.enabled ? instructionObserver : nil
         let regs = self.regs
         let cache = blocks, mmu = self.mmu
         let records = cache.records
@@ -115,6 +126,9 @@ extension CPU {
         @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
         blockLoop: while true {
             let i = p
+            if T.enabled, i.pointee.op != .blockEnd, i.pointee.op != .stale {
+                observer.unsafelyUnwrapped.willExecute(rip: i.pointee.rip, length: Int(i.pointee.len))
+            }
             switch i.pointee.op {
             // MARK: hot specialisations
             case .movRR64: regs[Int(i.pointee.r)] = regs[Int(i.pointee.b)]
@@ -722,7 +736,9 @@ extension CPU {
                 switch stringOp(i) {
                 case .done: break
                 case .fault: return faultAt(i, done(), Int(blk.start))
-                case .again: rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
+                case .again:
+                    if T.enabled { observer.unsafelyUnwrapped.didYield() }
+                    rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
                 }
             case .flagOp: flagInstruction(i.pointee.aux)
             case .nop: break

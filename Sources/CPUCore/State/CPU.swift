@@ -77,12 +77,19 @@ public final class CPU {
     public var breakpoints = Set<UInt64>() { didSet { updateAttention() } }
     /// Execute one instruction per block (single-stepping and tracing).
     public var singleStep = false { didSet { updateAttention() } }
+    /// Called before every instruction (instruction traces, InstructionObserver.swift). Setting or
+    /// clearing it drops the decoded blocks: traced blocks keep every flag result (no liveness
+    /// elision), so the RFLAGS a trace shows after each instruction are the architectural ones.
+    public var instructionObserver: InstructionObserver? {
+        didSet { updateAttention(); flushDecodedCode() }
+    }
     /// True when the run loop must look at the rare conditions above before the next block;
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false
 
     func updateAttention() {
         attention = stopRequested || interruptPending != nil || interruptShadow || !breakpoints.isEmpty || singleStep
+            || instructionObserver != nil
     }
 
     let blocks: BlockCache

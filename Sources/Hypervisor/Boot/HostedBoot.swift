@@ -47,15 +47,18 @@ public enum HostedBoot {
 
     /// Boots a roottask written in Swift (a global host EC) with `modules`: `makeRoottask` gets
     /// the function that ends the run with a status (a roottask reports its init program's
-    /// exit status through it) and returns the root EC's body.
+    /// exit status through it) and returns the root EC's body. `prepare` sees the hypervisor
+    /// before it boots (a trace recorder attaches there).
     public static func runHost(modules: [BootModule], configuration: Configuration,
                                log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
+                               prepare: ((Hypervisor) -> Void)? = nil,
                                makeRoottask: (_ stop: @escaping (Int32) -> Void) -> (RootAPI) -> Void) -> RunResult {
         let machine: Machine, hv: Hypervisor
         switch compose(configuration, log: log, trace: trace) {
         case .failure(let f): return f.result
         case .success(let m): (machine, hv) = m
         }
+        prepare?(hv)
         let body = makeRoottask { [unowned machine] status in machine.requestStop(status: status) }
         do {
             try hv.boot(hostRoottask: body, modules: modules)

@@ -64,6 +64,7 @@ final class LinuxPersonality {
         case .error(let e): u[gpr: UTCB.GPR.rax] = e.syscallReturn
         case .registersSet: u.mtd = LinuxPersonality.fullReply
         }
+        api.trace(.dispatch(name: SyscallNames.name(number), number: number, arguments: context.args, result: u[gpr: UTCB.GPR.rax], text: nil))
         if case .registersSet = result {} else {
             // Return as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
             let userRSP = u[gpr: UTCB.GPR.r11]

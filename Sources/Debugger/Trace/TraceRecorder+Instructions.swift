@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// The per-instruction half of the recorder: the CPU announces each instruction before it runs
+// (CPUCore InstructionObserver); the record of the previous one is written then, with the
+// registers that differ from the snapshot, its data accesses and its port accesses. This is the
+// traced hot path: raw stores into the writer's buffer, no allocation per instruction.
+import CPUCore
+import Glibc
+import MMU
+
+extension TraceRecorder {
+    public func willExecute(rip: UInt64, length: Int) {
+        if yielded {
+            yielded = false
+            if hasPending && rip == pendingRIP { return }
+        }
+        if hasPending { finishPending(retired: true) }
+        if _slowPath(!active) {
+            updateActive()
+            guard active else { return }
+        }
+        if _slowPath(snapshotStale) { refreshSnapshot() }
+        if _slowPath(!windowOpen) { openWindow(rip: rip) }
+        hasPending = true
+        pendingRIP = rip
+        pendingLen = length
+        pendingBytes = instructionBytes(rip, length)
+    }
+
+    public func didYield() { yielded = true }
+
+    public func didRaise(_ e: CPUException, kind: RaiseKind) {
+        if hasPending { finishPending(retired: kind != .fault && !yielded) }
+        yielded = false
+        writeEvent(ec: actingEC, .cpuException(kind: kind.rawValue, vector: e.vector, errorCode: e.errorCode, address: e.address))
+    }
+
+    /// A port access: part of the pending instruction's record, or an event of its own (a host EC's).
+    func port(_ p: PortAccess) {
+        if hasPending { pendingPorts.append(p) } else { writeEvent(ec: actingEC, .port(p)) }
+    }
+
+    /// Up to 16 bytes of code at `rip` (the instruction's `length` count).
+    @inline(__always)
+    func instructionBytes(_ rip: UInt64, _ length: Int) -> (UInt64, UInt64) {
+        if _fastPath(rip & 0xFFF <= 0xFF0), let p = mmu.fetchPointer(rip) {
+            return (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        var b: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &b) { raw in
+            for k in 0..<min(length, 16) {
+                guard let p = mmu.fetchPointer(rip &+ UInt64(k)) else { break }
+                raw[k] = p.load(as: UInt8.self)
+            }
+        }
+        return b
+    }
+
+    /// Writes the pending instruction's record. `retired` false: it faulted (or stopped in the
+    /// middle of its REP iterations) and does not count.
+    func finishPending(retired: Bool) {
+        hasPending = false
+        let index = count
+        if retired { count &+= 1 }
+        guard active else {
+            if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
+            pendingPorts.removeAll(keepingCapacity: true)
+            return
+        }
+        let w = out
+        if held != nil { marks.append((w.position, index, pendingRIP, currentEC)) }
+        // Fixed part: kind, flags, RIP, length, bytes, register mask and up to 19 values, XMM.
+        let base = w.reserve(1 + 1 + 8 + 1 + 16 + 4 + 19 * 8 + 2 + 16 * 16)
+        var p = base + 2
+        var flags = (cpu.cpl & 3) << TraceFormat.InstructionFlag.cplShift
+        if w.nextRIP != pendingRIP {
+            flags |= TraceFormat.InstructionFlag.explicitRIP
+            p.storeBytes(of: pendingRIP.littleEndian, as: UInt64.self); p += 8
+        }
+        p.storeBytes(of: UInt8(pendingLen), as: UInt8.self)
+        p.storeBytes(of: pendingBytes.0, toByteOffset: 1, as: UInt64.self)
+        p.storeBytes(of: pendingBytes.1, toByteOffset: 9, as: UInt64.self)
+        p += 1 + pendingLen
+        p = registerDiff(at: p)
+        if options.xmm, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
+        if !retired { flags |= TraceFormat.InstructionFlag.faulted }
+        let accesses = !mmu.observedAccesses.isEmpty
+        if accesses { flags |= TraceFormat.InstructionFlag.memory }
+        if !pendingPorts.isEmpty { flags |= TraceFormat.InstructionFlag.ports }
+        base.storeBytes(of: TraceFormat.Kind.instruction.rawValue, as: UInt8.self)
+        base.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
+        w.commit(p - base)
+        w.nextRIP = pendingRIP &+ UInt64(pendingLen)
+        if accesses { writeAccesses(w) }
+        if !pendingPorts.isEmpty {
+            w.varint(UInt64(pendingPorts.count))
+            for a in pendingPorts { w.u16(a.port); w.u8(a.size | (a.isWrite ? 0x80 : 0)); w.u32(a.value) }
+            pendingPorts.removeAll(keepingCapacity: true)
+        }
+        if held != nil { trimHeld() } else if let n = afterMatch, !matchResumePending {
+            if n <= 1 { endMatch() } else { afterMatch = n - 1 }
+        }
+    }
+
+    /// Stores the change mask and the changed values at `p`, updating the snapshot; returns the end.
+    @inline(__always)
+    func registerDiff(at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        let regs = cpu.regs, snap = snapshot
+        var p = start + 4
+        var mask: UInt32 = 0
+        for k in 0..<16 {
+            let v = regs[k]
+            if v != snap[k] {
+                snap[k] = v
+                mask |= 1 << UInt32(k)
+                p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8
+            }
+        }
+        let lazy = cpu.lazyFlagsState
+        if lazy != snapshotFlags {
+            snapshotFlags = lazy
+            let f = cpu.rflags
+            if f != snap[16] {
+                snap[16] = f
+                mask |= 1 << 16
+                p.storeBytes(of: f.littleEndian, as: UInt64.self); p += 8
+            }
+        }
+        let fs = cpu.segs[Segment.fs.rawValue].base, gs = cpu.segs[Segment.gs.rawValue].base
+        if fs != snap[17] { snap[17] = fs; mask |= 1 << 17; p.storeBytes(of: fs.littleEndian, as: UInt64.self); p += 8 }
+        if gs != snap[18] { snap[18] = gs; mask |= 1 << 18; p.storeBytes(of: gs.littleEndian, as: UInt64.self); p += 8 }
+        start.storeBytes(of: mask.littleEndian, as: UInt32.self)
+        return p
+    }
+
+    /// The XMM part (mask and changed registers) at `start` if any XMM register changed.
+    @inline(__always)
+    func xmmDiff(at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        let xmm = cpu.sse.xmm
+        guard memcmp(xmm, snapshotXMM, 256) != 0 else { return nil }
+        var mask: UInt16 = 0
+        var p = start + 2
+        for k in 0..<16 where memcmp(xmm + 16 * k, snapshotXMM + 16 * k, 16) != 0 {
+            mask |= 1 << UInt16(k)
+            p.copyMemory(from: xmm + 16 * k, byteCount: 16); p += 16
+        }
+        snapshotXMM.copyMemory(from: xmm, byteCount: 256)
+        start.storeBytes(of: mask.littleEndian, as: UInt16.self)
+        return p
+    }
+
+    func writeAccesses(_ w: TraceWriter) {
+        let accesses = mmu.observedAccesses
+        w.varint(UInt64(accesses.count))
+        for a in accesses {
+            let q = w.reserve(17)
+            q.storeBytes(of: a.size | (a.isWrite ? 0x80 : 0), as: UInt8.self)
+            q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
+            q.storeBytes(of: a.value.littleEndian, toByteOffset: 9, as: UInt64.self)
+            w.commit(17)
+        }
+        mmu.observedAccesses.removeAll(keepingCapacity: true)
+    }
+
+    /// Brings the snapshot up to date; differences made outside instructions (the hypervisor's
+    /// reply, a context switch) become a registers record.
+    func refreshSnapshot() {
+        snapshotStale = false
+        let w = out
+        let base = w.reserve(1 + 4 + 19 * 8)
+        let end = registerDiff(at: base + 1)
+        snapshotXMM.copyMemory(from: cpu.sse.xmm, byteCount: 256)
+        if end - base > 5 {
+            base.storeBytes(of: TraceFormat.Kind.registers.rawValue, as: UInt8.self)
+            w.commit(end - base)
+        }
+    }
+
+    /// The first instruction of a recorded stretch: where the counter and RIP stand, and whose
+    /// instructions follow.
+    func openWindow(rip: UInt64) {
+        windowOpen = true
+        out.write(.sync(index: count, rip: rip))
+        writtenContext = .max
+        writeContext()
+    }
+
+    func writeContext() {
+        guard writtenContext != currentEC else { return }
+        writtenContext = currentEC
+        out.write(.context(ec: currentEC))
+    }
+}
