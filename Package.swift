@@ -35,7 +35,7 @@ let package = Package(
         // The roottask and the Linux personality: the kernel interface only (RootAPI), never hypervisor internals.
         .target(name: "Personality", dependencies: ["Hypervisor", "CLibElf"], swiftSettings: hot),
         // Traces, their formats and disassembly, the gdb stub (DESIGN.md §3): never on the untraced hot path.
-        .target(name: "Debugger", dependencies: ["Machine", "Hypervisor", "CCapstone"]),
+        .target(name: "Debugger", dependencies: ["Machine", "Hypervisor", "CCapstone"], swiftSettings: hot),
         .executableTarget(
             name: "emu-cli",
             dependencies: [

@@ -109,7 +109,7 @@ extension CPU {
     /// `instructionObserver` (InstructionObserver.swift); in the untraced one that code is gone.
     @inline(never)
     func executeBlocks<T: TraceMode>(_ block: BlockEntry, budget: UInt64, _: T.Type) -> (BlockEnd, Int, Int) {
-        let observer = T.enabled ? instructionObserver : nil
+        let observer = T.enabled ? instructionObserver.map { Unmanaged.passUnretained($0) } : nil
         let regs = self.regs
         let cache = blocks, mmu = self.mmu
         let records = cache.records
@@ -127,7 +127,7 @@ extension CPU {
         blockLoop: while true {
             let i = p
             if T.enabled, i.pointee.op != .blockEnd, i.pointee.op != .stale {
-                observer.unsafelyUnwrapped.willExecute(rip: i.pointee.rip, length: Int(i.pointee.len))
+                observer.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.willExecute(i) }
             }
             switch i.pointee.op {
             // MARK: hot specialisations
@@ -737,7 +737,7 @@ extension CPU {
                 case .done: break
                 case .fault: return faultAt(i, done(), Int(blk.start))
                 case .again:
-                    if T.enabled { observer.unsafelyUnwrapped.didYield() }
+                    if T.enabled { observer.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.didYield() } }
                     rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
                 }
             case .flagOp: flagInstruction(i.pointee.aux)

@@ -117,7 +117,6 @@ extension TraceRecorder {
             held = nil
             marks.removeAll()
         }
-        out = file
         writtenContext = currentEC
         afterMatch = options.context
         matchResumePending = true
@@ -126,9 +125,7 @@ extension TraceRecorder {
     /// The stretch after a match is recorded: records are held again.
     func endMatch() {
         afterMatch = nil
-        let h = TraceWriter(header: false)
-        held = h
-        out = h
+        held = TraceWriter(header: false)
         windowOpen = false
         writtenContext = .max
     }

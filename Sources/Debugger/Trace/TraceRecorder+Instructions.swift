@@ -8,7 +8,9 @@ import Glibc
 import MMU
 
 extension TraceRecorder {
-    public func willExecute(rip: UInt64, length: Int) {
+    @inline(__always)
+    func announce(_ instruction: UnsafePointer<DecodedInstruction>) {
+        let rip = instruction.pointee.rip
         if yielded {
             yielded = false
             if hasPending && rip == pendingRIP { return }
@@ -22,13 +24,12 @@ extension TraceRecorder {
         if _slowPath(!windowOpen) { openWindow(rip: rip) }
         hasPending = true
         pendingRIP = rip
-        pendingLen = length
-        pendingBytes = instructionBytes(rip, length)
+        pendingLen = Int(instruction.pointee.len)
+        pendingVector = recordXMM && instruction.pointee.op.mayWriteXMM
+        pendingBytes = instructionBytes(rip, pendingLen)
     }
 
-    public func didYield() { yielded = true }
-
-    public func didRaise(_ e: CPUException, kind: RaiseKind) {
+    func raised(_ e: CPUException, kind: RaiseKind) {
         if hasPending { finishPending(retired: kind != .fault && !yielded) }
         yielded = false
         writeEvent(ec: actingEC, .cpuException(kind: kind.rawValue, vector: e.vector, errorCode: e.errorCode, address: e.address))
@@ -66,8 +67,21 @@ extension TraceRecorder {
             pendingPorts.removeAll(keepingCapacity: true)
             return
         }
-        let w = out
-        if held != nil { marks.append((w.position, index, pendingRIP, currentEC)) }
+        if let h = held {
+            marks.append((h.position, index, pendingRIP, currentEC))
+            record(into: h, retired: retired)
+            trimHeld()
+        } else {
+            record(into: file, retired: retired)
+            if let n = afterMatch, !matchResumePending {
+                if n <= 1 { endMatch() } else { afterMatch = n - 1 }
+            }
+        }
+    }
+
+    /// The instruction record itself (docs/trace-format.md, "Instruction").
+    @inline(__always)
+    func record(into w: TraceWriter, retired: Bool) {
         // Fixed part: kind, flags, RIP, length, bytes, register mask and up to 19 values, XMM.
         let base = w.reserve(1 + 1 + 8 + 1 + 16 + 4 + 19 * 8 + 2 + 16 * 16)
         var p = base + 2
@@ -81,23 +95,21 @@ extension TraceRecorder {
         p.storeBytes(of: pendingBytes.1, toByteOffset: 9, as: UInt64.self)
         p += 1 + pendingLen
         p = registerDiff(at: p)
-        if options.xmm, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
+        if pendingVector, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
         if !retired { flags |= TraceFormat.InstructionFlag.faulted }
         let accesses = !mmu.observedAccesses.isEmpty
         if accesses { flags |= TraceFormat.InstructionFlag.memory }
-        if !pendingPorts.isEmpty { flags |= TraceFormat.InstructionFlag.ports }
+        let ports = !pendingPorts.isEmpty
+        if ports { flags |= TraceFormat.InstructionFlag.ports }
         base.storeBytes(of: TraceFormat.Kind.instruction.rawValue, as: UInt8.self)
         base.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
         w.commit(p - base)
         w.nextRIP = pendingRIP &+ UInt64(pendingLen)
         if accesses { writeAccesses(w) }
-        if !pendingPorts.isEmpty {
+        if ports {
             w.varint(UInt64(pendingPorts.count))
             for a in pendingPorts { w.u16(a.port); w.u8(a.size | (a.isWrite ? 0x80 : 0)); w.u32(a.value) }
             pendingPorts.removeAll(keepingCapacity: true)
-        }
-        if held != nil { trimHeld() } else if let n = afterMatch, !matchResumePending {
-            if n <= 1 { endMatch() } else { afterMatch = n - 1 }
         }
     }
 
@@ -135,28 +147,34 @@ extension TraceRecorder {
     /// The XMM part (mask and changed registers) at `start` if any XMM register changed.
     @inline(__always)
     func xmmDiff(at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        let xmm = cpu.sse.xmm
-        guard memcmp(xmm, snapshotXMM, 256) != 0 else { return nil }
+        let xmm = UnsafeRawPointer(cpu.sse.xmm), snap = snapshotXMM
         var mask: UInt16 = 0
-        var p = start + 2
-        for k in 0..<16 where memcmp(xmm + 16 * k, snapshotXMM + 16 * k, 16) != 0 {
-            mask |= 1 << UInt16(k)
-            p.copyMemory(from: xmm + 16 * k, byteCount: 16); p += 16
+        for k in 0..<16 {
+            let o = 16 * k
+            let d = (xmm.load(fromByteOffset: o, as: UInt64.self) ^ snap.load(fromByteOffset: o, as: UInt64.self))
+                | (xmm.load(fromByteOffset: o + 8, as: UInt64.self) ^ snap.load(fromByteOffset: o + 8, as: UInt64.self))
+            if d != 0 { mask |= 1 << UInt16(k) }
         }
-        snapshotXMM.copyMemory(from: xmm, byteCount: 256)
+        guard mask != 0 else { return nil }
+        var p = start + 2
+        for k in 0..<16 where mask & (1 << UInt16(k)) != 0 {
+            p.copyMemory(from: xmm + 16 * k, byteCount: 16); p += 16
+            (snap + 16 * k).copyMemory(from: xmm + 16 * k, byteCount: 16)
+        }
         start.storeBytes(of: mask.littleEndian, as: UInt16.self)
         return p
     }
 
     func writeAccesses(_ w: TraceWriter) {
-        let accesses = mmu.observedAccesses
-        w.varint(UInt64(accesses.count))
-        for a in accesses {
-            let q = w.reserve(17)
-            q.storeBytes(of: a.size | (a.isWrite ? 0x80 : 0), as: UInt8.self)
-            q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
-            q.storeBytes(of: a.value.littleEndian, toByteOffset: 9, as: UInt64.self)
-            w.commit(17)
+        mmu.observedAccesses.withUnsafeBufferPointer { accesses in
+            w.varint(UInt64(accesses.count))
+            for a in accesses {
+                let q = w.reserve(17)
+                q.storeBytes(of: a.size | (a.isWrite ? 0x80 : 0), as: UInt8.self)
+                q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
+                q.storeBytes(of: a.value.littleEndian, toByteOffset: 9, as: UInt64.self)
+                w.commit(17)
+            }
         }
         mmu.observedAccesses.removeAll(keepingCapacity: true)
     }

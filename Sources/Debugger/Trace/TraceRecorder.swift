@@ -32,12 +32,16 @@ public struct TraceOptions: Sendable {
 
 public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let options: TraceOptions
+    /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
+    let recordXMM: Bool
+    // Strong `let`s: calls through them need no reference counting (self keeps them alive),
+    // and the recorder may finish after the machine is gone.
     let cpu: CPU
     let mmu: MMU
     /// The trace file (or memory).
     let file: TraceWriter
     /// Where records go now: `file`, or `held` while `--trace-syscall` waits for a match.
-    var out: TraceWriter
+    var out: TraceWriter { held ?? file }
     /// `--trace-syscall`: the records since the last kept window, and where each instruction
     /// record in it starts (offset, index, RIP, context).
     var held: TraceWriter?
@@ -53,6 +57,8 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     var pendingRIP: UInt64 = 0
     var pendingLen = 0
     var pendingBytes: (UInt64, UInt64) = (0, 0)
+    /// The pending instruction may write XMM registers (`MicroOp.mayWriteXMM`).
+    var pendingVector = false
     var pendingPorts: [PortAccess] = []
     /// The pending REP instruction stopped after a chunk and will be announced again.
     var yielded = false
@@ -92,21 +98,23 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     /// A recorder for `cpu` writing to `writer` (a file or memory).
     public init(cpu: CPU, writer: TraceWriter, options: TraceOptions = TraceOptions()) {
         self.options = options
+        recordXMM = options.xmm
         self.cpu = cpu
         mmu = cpu.mmu
         file = writer
-        out = writer
         count = cpu.instret
         pdMatch = options.pd == nil
         startNanos = TraceRecorder.now()
         snapshot.initialize(repeating: 0, count: 19)
         snapshotXMM.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        if options.syscall != nil {
-            let h = TraceWriter(header: false)
-            held = h
-            out = h
-        }
+        if options.syscall != nil { held = TraceWriter(header: false) }
+        super.init()
     }
+
+    // The CPU's calls (TraceRecorder+Instructions.swift).
+    override public func willExecute(_ instruction: UnsafePointer<DecodedInstruction>) { announce(instruction) }
+    override public func didYield() { yielded = true }
+    override public func didRaise(_ e: CPUException, kind: RaiseKind) { raised(e, kind: kind) }
 
     deinit {
         snapshot.deallocate()
