@@ -91,7 +91,7 @@ extension CPU {
                     mmu.markCode(np, length: UInt64(len - inPage))
                 }
                 va = d.next
-                if d.op.endsBlock || len >= inPage || singleStep { break }
+                if d.op.endsBlock || len >= inPage || singleStep || instructionObserver != nil { break }
                 continue
             }
             break

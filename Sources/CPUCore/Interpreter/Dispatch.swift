@@ -24,8 +24,9 @@ extension CPU {
                 if stopRequested { stopRequested = false; return .stopRequested }
                 if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
                 if let pending = interruptPending, !interruptShadow, rflags & RFlags.if != 0, let vector = pending() {
-                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt)
+                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt, instruction: nil)
                     if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
+                    instructionObserver?.didDeliver()
                     previous = -1
                     continue
                 }
@@ -43,8 +44,9 @@ extension CPU {
                 b = linked
             } else {
                 guard let found = block(at: rip) else {
-                    if _slowPath(attention) { instructionObserver?.didRaise(exception, kind: .fetch) }
+                    if _slowPath(attention) { instructionObserver?.didRaise(exception, kind: .fetch, instruction: nil) }
                     if let exit = raise(exception, returnRIP: rip) { return exit }
+                    if _slowPath(attention) { instructionObserver?.didDeliver() }
                     previous = -1
                     continue
                 }
@@ -55,15 +57,19 @@ extension CPU {
                 b = found
             }
             var budget = limit &- instret &- stalled
+            // Tracing runs one instruction per call, in one-instruction blocks (BlockBuilder), and
+            // reports it after it retired: executeBlocks itself is the same code traced or not.
             var traced = false
             if _slowPath(attention) {
                 if singleStep || !breakpoints.isEmpty { budget = 1 }
-                traced = instructionObserver != nil
+                if instructionObserver != nil { budget = 1; traced = true }
             }
-            let (end, done, last) = traced ? executeBlocks(b, budget: budget, Traced.self)
-                : executeBlocks(b, budget: budget, Untraced.self)
+            let (end, done, last) = executeBlocks(b, budget: budget)
             blocks.clearStop()
             instret &+= UInt64(done)
+            if _slowPath(traced) && done > 0, let o = observerRef {
+                o._withUnsafeGuaranteedRef { $0.didExecute(UnsafePointer(blocks.records + Int(b.start))) }
+            }
             switch end {
             case .fellThrough, .jumped:
                 previous = last
@@ -76,9 +82,13 @@ extension CPU {
             case .fault:
                 previous = -1
                 let e = exception
-                if _slowPath(attention) { instructionObserver?.didRaise(e, kind: pendingSoftware ? .trap : .fault) }
+                if _slowPath(traced), let o = instructionObserver {
+                    o.didRaise(e, kind: pendingSoftware ? .trap : .fault,
+                               instruction: pendingSoftware ? nil : UnsafePointer(blocks.records + Int(b.start)))
+                }
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
+                if _slowPath(traced) { instructionObserver?.didDeliver() }
             case .exit:
                 resumeBlock = last
                 resumeGeneration = blocks.generation &+ mmu.generation
@@ -105,11 +115,8 @@ extension CPU {
     /// Returns how it ended, how many instructions retired, and the first record of the last
     /// block run (for linking its successor). On `.fault`, `rip` is the faulting instruction (or
     /// the next one for traps) and `exception` is set; otherwise `rip` is the next RIP.
-    /// `T` is the trace mode: the traced specialisation announces each instruction to
-    /// `instructionObserver` (InstructionObserver.swift); in the untraced one that code is gone.
     @inline(never)
-    func executeBlocks<T: TraceMode>(_ block: BlockEntry, budget: UInt64, _: T.Type) -> (BlockEnd, Int, Int) {
-        let observer = T.enabled ? instructionObserver.map { Unmanaged.passUnretained($0) } : nil
+    func executeBlocks(_ block: BlockEntry, budget: UInt64) -> (BlockEnd, Int, Int) {
         let regs = self.regs
         let cache = blocks, mmu = self.mmu
         let records = cache.records
@@ -126,9 +133,6 @@ extension CPU {
         @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
         blockLoop: while true {
             let i = p
-            if T.enabled, i.pointee.op != .blockEnd, i.pointee.op != .stale {
-                observer.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.willExecute(i) }
-            }
             switch i.pointee.op {
             // MARK: hot specialisations
             case .movRR64: regs[Int(i.pointee.r)] = regs[Int(i.pointee.b)]
@@ -736,9 +740,7 @@ extension CPU {
                 switch stringOp(i) {
                 case .done: break
                 case .fault: return faultAt(i, done(), Int(blk.start))
-                case .again:
-                    if T.enabled { observer.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.didYield() } }
-                    rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
+                case .again: rip = i.pointee.rip; return (.yielded, done(), Int(blk.start))
                 }
             case .flagOp: flagInstruction(i.pointee.aux)
             case .nop: break

@@ -1,36 +1,34 @@
 // SPDX-License-Identifier: MIT
-// Per-instruction observation for instruction traces (`--trace`, DESIGN.md §6): tracing is a
-// generic parameter of the block interpreter (`TraceMode`), so the untraced specialisation of
-// `executeBlocks` compiles every hook out and the traced one calls the observer before each
-// instruction. The observer (Sources/Debugger) diffs registers and collects memory accesses.
+// Per-instruction observation for instruction traces (`--trace`). While an observer is set, the
+// run loop executes one instruction per `executeBlocks` call (blocks are decoded one instruction
+// long) and reports each after it retired; the interpreter's inner loop is the same code traced
+// or not, so tracing costs the untraced run nothing (docs/trace-format.md, "Speed", says why
+// this replaced a generic `Tracer` parameter). The observer (Sources/Debugger) diffs registers
+// and collects memory accesses.
 
 /// Receives the CPU's instruction stream while it is set as `CPU.instructionObserver`. A class,
-/// not a protocol: the interpreter calls it through an unretained reference, which a class
-/// allows (`Unmanaged`) and an existential does not (each call would retain and release it).
+/// not a protocol: the run loop calls it through an unretained reference, which a class allows
+/// (`Unmanaged`) and an existential does not (each call would retain and release it).
 open class InstructionObserver {
     public init() {}
-    /// The decoded instruction is about to execute (its `rip`, `len` and `op` say where and what);
-    /// the one announced before it has retired, unless `didYield` or `didRaise` came in between.
-    open func willExecute(_ instruction: UnsafePointer<DecodedInstruction>) {}
-    /// The instruction announced last stopped after a chunk of its REP iterations without
-    /// retiring; it is announced again when it continues.
-    open func didYield() {}
-    /// An exception was raised: `.fault` by the instruction announced last (which did not retire),
-    /// `.trap` by INT n/INT3 (which retired), `.fetch` while fetching or decoding the next
-    /// instruction (none was announced), `.interrupt` from the interrupt controller. Called before
-    /// delivery (bare metal) or before the exit to the supervisor (hosted).
-    open func didRaise(_ e: CPUException, kind: RaiseKind) {}
+    /// The decoded instruction retired (its `rip`, `len` and `op` say where and what); its
+    /// register and memory effects are in place. A REP instruction is reported once, when its
+    /// last iteration is done.
+    open func didExecute(_ instruction: UnsafePointer<DecodedInstruction>) {}
+    /// An exception was raised: `.fault` by `instruction` (which did not retire), `.trap` by
+    /// INT n/INT3 (reported as executed just before), `.fetch` while fetching or decoding the next
+    /// instruction, `.interrupt` from the interrupt controller. Called before delivery (bare
+    /// metal) or before the exit to the supervisor (hosted).
+    open func didRaise(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {}
+    /// Bare metal: the exception reported last was delivered through the IDT (the registers now
+    /// hold the handler's entry state).
+    open func didDeliver() {}
 }
 
 /// How an exception reported to `InstructionObserver.didRaise` came about.
 public enum RaiseKind: UInt8, Sendable {
     case fault, trap, fetch, interrupt
 }
-
-/// Compile-time switch for the traced and untraced specialisations of `executeBlocks`.
-@usableFromInline protocol TraceMode { static var enabled: Bool { get } }
-@usableFromInline enum Untraced: TraceMode { @usableFromInline static var enabled: Bool { false } }
-@usableFromInline enum Traced: TraceMode { @usableFromInline static var enabled: Bool { true } }
 
 /// The lazy-flag state as a value: while it is unchanged RFLAGS' status flags are too, so an
 /// observer compares six words instead of materialising RFLAGS after every instruction.

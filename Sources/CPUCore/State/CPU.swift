@@ -81,8 +81,15 @@ public final class CPU {
     /// clearing it drops the decoded blocks: traced blocks keep every flag result (no liveness
     /// elision), so the RFLAGS a trace shows after each instruction are the architectural ones.
     public var instructionObserver: InstructionObserver? {
-        didSet { updateAttention(); flushDecodedCode() }
+        didSet {
+            observerRef = instructionObserver.map { Unmanaged.passUnretained($0) }
+            updateAttention()
+            flushDecodedCode()
+        }
     }
+    /// `instructionObserver` without reference counting, for the call after every traced
+    /// instruction (`instructionObserver` keeps it alive).
+    var observerRef: Unmanaged<InstructionObserver>?
     /// True when the run loop must look at the rare conditions above before the next block;
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false

@@ -6,9 +6,6 @@ import Hypervisor
 
 extension TraceRecorder {
     public func hypervisorEvent(_ event: HypervisorEvent) {
-        if hasPending { finishPending(retired: !yielded) }
-        yielded = false
-        snapshotStale = true
         if !options.instructions { count = cpu.instret }
         if !active && !closed { updateActive() }
         let wasActive = active
@@ -21,7 +18,8 @@ extension TraceRecorder {
         default: break
         }
         switch event {
-        case .resume(let ec, _, _): actingEC = id(ec)
+        case .entry: inKernel = true
+        case .resume(let ec, _, _): actingEC = id(ec); inKernel = false
         case .handlerEntry(let handler, _, _): actingEC = id(handler)
         case .reply(_, let caller, _, _): actingEC = id(caller)
         default: break
@@ -32,6 +30,9 @@ extension TraceRecorder {
         case .host(_, .dispatch(let name, _, _, _, _)) where name == options.syscall && active:
             matched()
         case .resume:
+            // The CPU now holds the resumed EC's registers: what the kernel changed is recorded
+            // before its next instruction.
+            if active && options.instructions { refreshSnapshot() }
             if matchResumePending { matchResumePending = false; if afterMatch == 0 { endMatch() } }
         default: break
         }
@@ -126,8 +127,8 @@ extension TraceRecorder {
     func endMatch() {
         afterMatch = nil
         held = TraceWriter(header: false)
-        windowOpen = false
         writtenContext = .max
+        out.write(.sync(index: count, rip: cpu.rip))
     }
 
     /// Keeps at most the last `context` instructions (and what follows them) held.

@@ -1,43 +1,47 @@
 // SPDX-License-Identifier: MIT
-// The per-instruction half of the recorder: the CPU announces each instruction before it runs
-// (CPUCore InstructionObserver); the record of the previous one is written then, with the
-// registers that differ from the snapshot, its data accesses and its port accesses. This is the
-// traced hot path: raw stores into the writer's buffer, no allocation per instruction.
+// The per-instruction half of the recorder: the CPU reports each instruction after it retired
+// (CPUCore InstructionObserver), and its record is written then, with the registers that differ
+// from the snapshot, its data accesses and its port accesses. This is the traced hot path: raw
+// stores into the writer's buffer, no allocation per instruction.
 import CPUCore
 import Glibc
 import MMU
 
 extension TraceRecorder {
     @inline(__always)
-    func announce(_ instruction: UnsafePointer<DecodedInstruction>) {
-        let rip = instruction.pointee.rip
-        if yielded {
-            yielded = false
-            if hasPending && rip == pendingRIP { return }
-        }
-        if hasPending { finishPending(retired: true) }
+    func executed(_ instruction: UnsafePointer<DecodedInstruction>) {
         if _slowPath(!active) {
-            updateActive()
-            guard active else { return }
+            skipped(retired: true)
+            return
         }
-        if _slowPath(snapshotStale) { refreshSnapshot() }
-        if _slowPath(!windowOpen) { openWindow(rip: rip) }
-        hasPending = true
-        pendingRIP = rip
-        pendingLen = Int(instruction.pointee.len)
-        pendingVector = recordXMM && instruction.pointee.op.mayWriteXMM
-        pendingBytes = instructionBytes(rip, pendingLen)
+        let index = count
+        count &+= 1
+        emit(instruction, index: index, retired: true)
     }
 
-    func raised(_ e: CPUException, kind: RaiseKind) {
-        if hasPending { finishPending(retired: kind != .fault && !yielded) }
-        yielded = false
+    func raised(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {
+        if let instruction, kind == .fault {
+            if active {
+                emit(instruction, index: count, retired: false)
+            } else {
+                skipped(retired: false)
+            }
+        }
         writeEvent(ec: actingEC, .cpuException(kind: kind.rawValue, vector: e.vector, errorCode: e.errorCode, address: e.address))
     }
 
-    /// A port access: part of the pending instruction's record, or an event of its own (a host EC's).
+    /// An instruction outside the recorded window: counted, its accesses dropped; the window may open.
+    func skipped(retired: Bool) {
+        if retired { count &+= 1 }
+        if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
+        pendingPorts.removeAll(keepingCapacity: true)
+        updateActive()
+    }
+
+    /// A port access: part of the current instruction's record, or an event of its own when the
+    /// hypervisor or a host EC makes it.
     func port(_ p: PortAccess) {
-        if hasPending { pendingPorts.append(p) } else { writeEvent(ec: actingEC, .port(p)) }
+        if inKernel { writeEvent(ec: actingEC, .port(p)) } else { pendingPorts.append(p) }
     }
 
     /// Up to 16 bytes of code at `rip` (the instruction's `length` count).
@@ -56,23 +60,15 @@ extension TraceRecorder {
         return b
     }
 
-    /// Writes the pending instruction's record. `retired` false: it faulted (or stopped in the
-    /// middle of its REP iterations) and does not count.
-    func finishPending(retired: Bool) {
-        hasPending = false
-        let index = count
-        if retired { count &+= 1 }
-        guard active else {
-            if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
-            pendingPorts.removeAll(keepingCapacity: true)
-            return
-        }
+    /// Writes the record of `instruction`. `retired` false: it faulted and does not count.
+    @inline(__always)
+    func emit(_ instruction: UnsafePointer<DecodedInstruction>, index: UInt64, retired: Bool) {
         if let h = held {
-            marks.append((h.position, index, pendingRIP, currentEC))
-            record(into: h, retired: retired)
+            marks.append((h.position, index, instruction.pointee.rip, currentEC))
+            record(instruction, into: h, retired: retired)
             trimHeld()
         } else {
-            record(into: file, retired: retired)
+            record(instruction, into: file, retired: retired)
             if let n = afterMatch, !matchResumePending {
                 if n <= 1 { endMatch() } else { afterMatch = n - 1 }
             }
@@ -81,21 +77,26 @@ extension TraceRecorder {
 
     /// The instruction record itself (docs/trace-format.md, "Instruction").
     @inline(__always)
-    func record(into w: TraceWriter, retired: Bool) {
+    func record(_ instruction: UnsafePointer<DecodedInstruction>, into w: TraceWriter, retired: Bool) {
+        let rip = instruction.pointee.rip
+        let len = Int(instruction.pointee.len)
+        let bytes = instructionBytes(rip, len)
         // Fixed part: kind, flags, RIP, length, bytes, register mask and up to 19 values, XMM.
         let base = w.reserve(1 + 1 + 8 + 1 + 16 + 4 + 19 * 8 + 2 + 16 * 16)
         var p = base + 2
         var flags = (cpu.cpl & 3) << TraceFormat.InstructionFlag.cplShift
-        if w.nextRIP != pendingRIP {
+        if w.nextRIP != rip {
             flags |= TraceFormat.InstructionFlag.explicitRIP
-            p.storeBytes(of: pendingRIP.littleEndian, as: UInt64.self); p += 8
+            p.storeBytes(of: rip.littleEndian, as: UInt64.self); p += 8
         }
-        p.storeBytes(of: UInt8(pendingLen), as: UInt8.self)
-        p.storeBytes(of: pendingBytes.0, toByteOffset: 1, as: UInt64.self)
-        p.storeBytes(of: pendingBytes.1, toByteOffset: 9, as: UInt64.self)
-        p += 1 + pendingLen
+        p.storeBytes(of: UInt8(truncatingIfNeeded: len), as: UInt8.self)
+        p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
+        p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
+        p += 1 &+ len
         p = registerDiff(at: p)
-        if pendingVector, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
+        if recordXMM && instruction.pointee.op.mayWriteXMM, let q = xmmDiff(at: p) {
+            flags |= TraceFormat.InstructionFlag.xmm; p = q
+        }
         if !retired { flags |= TraceFormat.InstructionFlag.faulted }
         let accesses = !mmu.observedAccesses.isEmpty
         if accesses { flags |= TraceFormat.InstructionFlag.memory }
@@ -104,7 +105,7 @@ extension TraceRecorder {
         base.storeBytes(of: TraceFormat.Kind.instruction.rawValue, as: UInt8.self)
         base.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
         w.commit(p - base)
-        w.nextRIP = pendingRIP &+ UInt64(pendingLen)
+        w.nextRIP = rip &+ UInt64(len)
         if accesses { writeAccesses(w) }
         if ports {
             w.varint(UInt64(pendingPorts.count))
@@ -182,7 +183,6 @@ extension TraceRecorder {
     /// Brings the snapshot up to date; differences made outside instructions (the hypervisor's
     /// reply, a context switch) become a registers record.
     func refreshSnapshot() {
-        snapshotStale = false
         let w = out
         let base = w.reserve(1 + 4 + 19 * 8)
         let end = registerDiff(at: base + 1)
@@ -193,13 +193,19 @@ extension TraceRecorder {
         }
     }
 
-    /// The first instruction of a recorded stretch: where the counter and RIP stand, and whose
-    /// instructions follow.
-    func openWindow(rip: UInt64) {
-        windowOpen = true
-        out.write(.sync(index: count, rip: rip))
+    /// A recorded stretch begins: where the counter and RIP stand, whose instructions follow,
+    /// and the registers as they are now.
+    func openWindow() {
+        out.write(.sync(index: count, rip: cpu.rip))
         writtenContext = .max
         writeContext()
+        refreshSnapshot()
+    }
+
+    /// Bare metal: an exception was delivered through the IDT; its register changes (RSP, RIP,
+    /// RFLAGS, CS) become a registers record before the handler's first instruction.
+    func delivered() {
+        if active { refreshSnapshot() }
     }
 
     func writeContext() {

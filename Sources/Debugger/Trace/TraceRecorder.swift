@@ -53,22 +53,14 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     // Instruction state.
     /// Instructions retired (the index of the next instruction).
     public internal(set) var count: UInt64
-    var hasPending = false
-    var pendingRIP: UInt64 = 0
-    var pendingLen = 0
-    var pendingBytes: (UInt64, UInt64) = (0, 0)
-    /// The pending instruction may write XMM registers (`MicroOp.mayWriteXMM`).
-    var pendingVector = false
+    /// Port accesses of the instruction running now (reported with it).
     var pendingPorts: [PortAccess] = []
-    /// The pending REP instruction stopped after a chunk and will be announced again.
-    var yielded = false
+    /// Between a hypervisor entry and the resume: port accesses are the kernel's or a host EC's.
+    var inKernel = false
     /// Registers as of the last record (RAX…R15, RFLAGS, FS base, GS base).
     let snapshot = UnsafeMutablePointer<UInt64>.allocate(capacity: 19)
     var snapshotFlags = LazyFlagsState()
     let snapshotXMM = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
-    /// Something other than an instruction (the hypervisor) may have changed registers since the
-    /// snapshot: the next instruction first records the difference as a registers record.
-    var snapshotStale = true
 
     // Windows.
     /// The PD filter passes (the last EC resumed belongs to the PD named `options.pd`).
@@ -77,7 +69,6 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     var active = false
     /// The window `from..<to` has closed: nothing more is recorded.
     var closed = false
-    var windowOpen = false
 
     // Objects.
     var ids: [ObjectIdentifier: UInt32] = [:]
@@ -112,9 +103,11 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     }
 
     // The CPU's calls (TraceRecorder+Instructions.swift).
-    override public func willExecute(_ instruction: UnsafePointer<DecodedInstruction>) { announce(instruction) }
-    override public func didYield() { yielded = true }
-    override public func didRaise(_ e: CPUException, kind: RaiseKind) { raised(e, kind: kind) }
+    override public func didExecute(_ instruction: UnsafePointer<DecodedInstruction>) { executed(instruction) }
+    override public func didRaise(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {
+        raised(e, kind: kind, instruction: instruction)
+    }
+    override public func didDeliver() { delivered() }
 
     deinit {
         snapshot.deallocate()
@@ -132,13 +125,13 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
             cpu.io = tap
         }
         hypervisor?.observer = self
+        inKernel = hypervisor != nil
         updateActive()
         if options.instructions { cpu.instructionObserver = self }
     }
 
     /// Ends recording with the run's exit status and flushes the file.
     public func finish(status: Int32) {
-        if hasPending { finishPending(retired: !yielded) }
         if !closed { writeEvent(ec: currentEC, .end(status: status), force: true) }
         detach()
         file.flush()
@@ -163,13 +156,14 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
             return
         }
         let now = inWindow && pdMatch
-        if now && !active { snapshotStale = true; windowOpen = false }
+        let opens = now && !active
         active = now
         let observe = options.instructions && options.memory && inWindow
         if mmu.observing != observe {
             mmu.observing = observe
             mmu.observedAccesses.removeAll(keepingCapacity: true)
         }
+        if opens && options.instructions { openWindow() }
     }
 
     static func now() -> UInt64 {
