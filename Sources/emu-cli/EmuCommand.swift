@@ -108,6 +108,7 @@ struct Hedron: ParsableCommand {
     @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Flag(help: "Print every hypercall, IPC and kill to stderr.") var traceHypercalls = false
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
@@ -119,9 +120,12 @@ struct Hedron: ParsableCommand {
         }
         let stderr = FileHandle.standardError
         let start = Date()
-        let r = HostedBoot.run(roottask: roottask, modules: files, configuration: c,
-                               log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
-                               trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil)
+        let r = traced(tracing) { attach in
+            HostedBoot.run(roottask: roottask, modules: files, configuration: c,
+                           log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
+                           trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil,
+                           prepare: { attach($0.cpu, $0) })
+        }
         try finish(r, stats: stats, start: start)
     }
 }

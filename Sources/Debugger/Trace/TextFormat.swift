@@ -111,7 +111,7 @@ public struct TextFormat {
             return hv + "trap: \(what) from \(who), rip=0x\(hexs(rip))"
         case .foreignCheck(let foreign, let nsct):
             let decision = foreign && !nsct ? "forward to the foreign-syscall portal" : "native hypercall"
-            return hv + "foreign check: PD \(doc.names(e.ec).pd.isEmpty ? "-" : doc.names(e.ec).pd) \(foreign ? "is foreign" : "is not foreign"), NSCT \(nsct ? "set" : "clear") -> \(decision)"
+            return hv + "foreign check: PD \(doc.label(doc.objects[e.ec]?.pd ?? 0)) \(foreign ? "is foreign" : "is not foreign"), NSCT \(nsct ? "set" : "clear") -> \(decision)"
         case .portalLookup(let selector, let portal, let portalID, let handler, let mtd):
             if portal == 0 { return hv + "portal lookup: selector 0x\(hexs(selector)) in \(who): no portal" }
             return hv + "portal lookup: selector 0x\(hexs(selector)) -> PT id=0x\(hexs(portalID)) handler \(doc.label(handler)) MTD 0x\(hexs(mtd))"

@@ -25,7 +25,7 @@ extension TraceRecorder {
         default: break
         }
         let (ec, payload) = translate(event)
-        writeEvent(ec: ec, payload, force: wasActive)
+        if !closed { writeEvent(ec: ec, payload, force: wasActive) }
         switch event {
         case .host(_, .dispatch(let name, _, _, _, _)) where name == options.syscall && active:
             matched()
@@ -40,7 +40,7 @@ extension TraceRecorder {
 
     /// Writes an event record if recording is on (or `force`).
     func writeEvent(ec: UInt32, _ payload: EventPayload, force: Bool = false) {
-        guard active || force, !closed || force else { return }
+        guard active || force else { return }
         out.write(.event(EventRecord(index: count, hostNanos: hostNanos, ec: ec, payload: payload)))
     }
 

@@ -17,6 +17,7 @@ extension TraceRecorder {
         let index = count
         count &+= 1
         emit(instruction, index: index, retired: true)
+        if _slowPath(count >= stopAt) { updateActive() }
     }
 
     func raised(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {

@@ -32,6 +32,8 @@ public struct TraceOptions: Sendable {
 
 public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let options: TraceOptions
+    /// `options.to`: recording stops when this many instructions have retired.
+    let stopAt: UInt64
     /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
     let recordXMM: Bool
     // Strong `let`s: calls through them need no reference counting (self keeps them alive),
@@ -90,6 +92,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     public init(cpu: CPU, writer: TraceWriter, options: TraceOptions = TraceOptions()) {
         self.options = options
         recordXMM = options.xmm
+        stopAt = options.to
         self.cpu = cpu
         mmu = cpu.mmu
         file = writer
