@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= 2
 EMU := .build/release/emu
-DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace
+DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-budgets bench fuzz-cpu clean
@@ -63,6 +63,7 @@ test-linux:
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
 	scripts/check-trace-golden.sh
+	scripts/check-trace-report.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Differential CPU fuzzing against the host CPU (Tests/CPUCoreTests/Differential): N random cases per

@@ -59,7 +59,7 @@ struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Read instruction traces recorded with --trace.",
-        subcommands: [TraceShow.self])
+        subcommands: [TraceShow.self, TraceReport.self])
 }
 
 struct TraceShow: ParsableCommand {
@@ -85,6 +85,28 @@ struct TraceShow: ParsableCommand {
         filter.syscalls = syscalls; filter.path = path
         do {
             try TraceShowing.show(path: file, filter: filter, syntax: syn, jsonl: format == "jsonl")
+        } catch {
+            FileHandle.standardError.write("emu: \(file): \(error)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.badInput)
+        }
+    }
+}
+
+struct TraceReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML page: the timeline of every EC and the per-syscall costs.")
+
+    @Argument(help: "The trace file.") var file: String
+    @Option(name: .shortAndLong, help: "The HTML file to write.") var output: String
+
+    func run() throws {
+        do {
+            let doc = try TraceDocument(path: file)
+            let html = Report(document: doc).html(title: (file as NSString).lastPathComponent)
+            guard FileManager.default.createFile(atPath: output, contents: Data(html.utf8)) else {
+                throw TraceError("cannot write \(output)")
+            }
         } catch {
             FileHandle.standardError.write("emu: \(file): \(error)\n".data(using: .utf8)!)
             throw ExitCode(ExitStatus.badInput)

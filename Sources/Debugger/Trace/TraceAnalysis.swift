@@ -35,6 +35,8 @@ public struct TraceAnalysis {
         var userStart: [UInt32: EventRecord] = [:]
         var trap: [UInt32: (entry: EventRecord, name: String, kind: TraceSpan.Kind)] = [:]
         var handler: [UInt32: (start: EventRecord, caller: UInt32, name: String)] = [:]
+        /// Handlers between entry and reply, innermost last (a dispatch belongs to the innermost).
+        var running: [UInt32] = []
         var lastEnd: EventRecord?
         func span(_ kind: TraceSpan.Kind, _ name: String, _ ec: UInt32, _ a: EventRecord, _ b: EventRecord) {
             spans.append(TraceSpan(kind: kind, name: name, ec: ec, startNanos: a.hostNanos, endNanos: max(a.hostNanos, b.hostNanos),
@@ -56,14 +58,17 @@ public struct TraceAnalysis {
                 }
             case .handlerEntry(let h, let caller, _):
                 handler[h] = (e, caller, "handler")
+                running.append(h)
                 if let t = trap[caller] { span(.forward, "forward", caller, t.entry, e) }
             case .dispatch(let name, _, _, _, _):
-                if var h = handler[e.ec] {
-                    h.name = name; handler[e.ec] = h
+                let owner = handler[e.ec] != nil ? e.ec : running.last ?? e.ec
+                if var h = handler[owner] {
+                    h.name = name; handler[owner] = h
                     if var t = trap[h.caller] { t.name = name; trap[h.caller] = t }
                 }
             case .reply(let h, let caller, _, _):
                 if let s = handler.removeValue(forKey: h) { span(.handler, s.name, h, s.start, e) }
+                running.removeAll { $0 == h }
                 if caller != 0, trap[caller] != nil { backStart[caller] = e }
             case .resume:
                 if let t = trap.removeValue(forKey: e.ec) {

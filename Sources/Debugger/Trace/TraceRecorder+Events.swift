@@ -69,10 +69,13 @@ extension TraceRecorder {
             return (id(handler), .utcbLoad(handler: id(handler), mtd: mtd.rawValue, words: words.map(value)))
         case .handlerEntry(let handler, let caller, let portal):
             return (id(handler), .handlerEntry(handler: id(handler), caller: id(caller), portalID: portal.id))
+        // A host EC's report comes through its PD's RootAPI, whose EC may be the root EC: the
+        // EC whose handler is running is the one doing the work.
         case .host(let ec, .dispatch(let name, let number, let arguments, let result, let text)):
-            return (id(ec), .dispatch(name: name, number: number, arguments: arguments, result: result, text: text ?? ""))
+            return (inKernel && actingEC != 0 ? actingEC : id(ec),
+                    .dispatch(name: name, number: number, arguments: arguments, result: result, text: text ?? ""))
         case .host(let ec, .note(let text)):
-            return (id(ec), .note(text))
+            return (inKernel && actingEC != 0 ? actingEC : id(ec), .note(text))
         case .reply(let handler, let caller, let mtd, let words):
             return (id(handler), .reply(handler: id(handler), caller: id(caller), mtd: mtd.rawValue, words: words.map(value)))
         case .resume(let ec, let continuation, let rip):
