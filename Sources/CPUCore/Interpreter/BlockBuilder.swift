@@ -96,6 +96,10 @@ extension CPU {
             }
             break
         }
+        if instructionObserver != nil && count == 1 {
+            blocks.commitTraced(rip: rip, phys: phys, start: start, next: va)
+            return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: 1)
+        }
         if instructionObserver == nil { blocks.markDeadFlags(start: start, count: count) }
         blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))

@@ -24,7 +24,7 @@ extension CPU {
                 if stopRequested { stopRequested = false; return .stopRequested }
                 if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
                 if let pending = interruptPending, !interruptShadow, rflags & RFlags.if != 0, let vector = pending() {
-                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt, instruction: nil)
+                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt)
                     if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
                     instructionObserver?.didDeliver()
                     previous = -1
@@ -44,9 +44,9 @@ extension CPU {
                 b = linked
             } else {
                 guard let found = block(at: rip) else {
-                    if _slowPath(attention) { instructionObserver?.didRaise(exception, kind: .fetch, instruction: nil) }
+                    instructionObserver?.didRaise(exception, kind: .fetch)
                     if let exit = raise(exception, returnRIP: rip) { return exit }
-                    if _slowPath(attention) { instructionObserver?.didDeliver() }
+                    instructionObserver?.didDeliver()
                     previous = -1
                     continue
                 }
@@ -57,19 +57,10 @@ extension CPU {
                 b = found
             }
             var budget = limit &- instret &- stalled
-            // Tracing runs one instruction per call, in one-instruction blocks (BlockBuilder), and
-            // reports it after it retired: executeBlocks itself is the same code traced or not.
-            var traced = false
-            if _slowPath(attention) {
-                if singleStep || !breakpoints.isEmpty { budget = 1 }
-                if instructionObserver != nil { budget = 1; traced = true }
-            }
+            if _slowPath(attention) && (singleStep || !breakpoints.isEmpty) { budget = 1 }
             let (end, done, last) = executeBlocks(b, budget: budget)
             blocks.clearStop()
             instret &+= UInt64(done)
-            if _slowPath(traced) && done > 0, let o = observerRef {
-                o._withUnsafeGuaranteedRef { $0.didExecute(UnsafePointer(blocks.records + Int(b.start))) }
-            }
             switch end {
             case .fellThrough, .jumped:
                 previous = last
@@ -79,16 +70,14 @@ extension CPU {
                 // `run` returns and the machine can check its time limit (the REP resumes after).
                 previous = -1
                 stalled &+= CPU.stringChunk
+                instructionObserver?.didYield()
             case .fault:
                 previous = -1
                 let e = exception
-                if _slowPath(traced), let o = instructionObserver {
-                    o.didRaise(e, kind: pendingSoftware ? .trap : .fault,
-                               instruction: pendingSoftware ? nil : UnsafePointer(blocks.records + Int(b.start)))
-                }
+                instructionObserver?.didRaise(e, kind: pendingSoftware ? .trap : .fault)
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
-                if _slowPath(traced) { instructionObserver?.didDeliver() }
+                instructionObserver?.didDeliver()
             case .exit:
                 resumeBlock = last
                 resumeGeneration = blocks.generation &+ mmu.generation
@@ -801,6 +790,8 @@ extension CPU {
             // MARK: SSE hot forms (DispatchSSE.swift)
             case .sseFast:
                 guard executeSSEFast(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .traceHook:
+                if let o = observerRef { o._withUnsafeGuaranteedRef { $0.willExecute(i + 1) } }
             case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.

@@ -78,16 +78,16 @@ public final class CPU {
     /// Execute one instruction per block (single-stepping and tracing).
     public var singleStep = false { didSet { updateAttention() } }
     /// Called before every instruction (instruction traces, InstructionObserver.swift). Setting or
-    /// clearing it drops the decoded blocks: traced blocks keep every flag result (no liveness
-    /// elision), so the RFLAGS a trace shows after each instruction are the architectural ones.
+    /// clearing it drops the decoded blocks: while it is set, blocks are decoded one instruction
+    /// long behind a `.traceHook` record and keep every flag result (no liveness elision), so the
+    /// RFLAGS a trace shows after each instruction are the architectural ones.
     public var instructionObserver: InstructionObserver? {
         didSet {
             observerRef = instructionObserver.map { Unmanaged.passUnretained($0) }
-            updateAttention()
             flushDecodedCode()
         }
     }
-    /// `instructionObserver` without reference counting, for the call after every traced
+    /// `instructionObserver` without reference counting, for the call before every traced
     /// instruction (`instructionObserver` keeps it alive).
     var observerRef: Unmanaged<InstructionObserver>?
     /// True when the run loop must look at the rare conditions above before the next block;
@@ -96,7 +96,6 @@ public final class CPU {
 
     func updateAttention() {
         attention = stopRequested || interruptPending != nil || interruptShadow || !breakpoints.isEmpty || singleStep
-            || instructionObserver != nil
     }
 
     let blocks: BlockCache

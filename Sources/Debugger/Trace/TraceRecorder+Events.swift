@@ -6,6 +6,10 @@ import Hypervisor
 
 extension TraceRecorder {
     public func hypervisorEvent(_ event: HypervisorEvent) {
+        // The CPU left user mode: the instruction announced last is complete (or, a REP stopped
+        // mid-way, counts as not retired and is announced again when it resumes).
+        if hasPending { finishPending(retired: !yielded) }
+        yielded = false
         if !options.instructions { count = cpu.instret }
         if !active && !closed { updateActive() }
         let wasActive = active

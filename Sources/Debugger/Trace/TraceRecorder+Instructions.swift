@@ -1,48 +1,44 @@
 // SPDX-License-Identifier: MIT
-// The per-instruction half of the recorder: the CPU reports each instruction after it retired
-// (CPUCore InstructionObserver), and its record is written then, with the registers that differ
-// from the snapshot, its data accesses and its port accesses. This is the traced hot path: raw
-// stores into the writer's buffer, no allocation per instruction.
+// The per-instruction half of the recorder: the CPU announces each instruction before it runs
+// (CPUCore InstructionObserver); the record of the one before is written then, with the
+// registers that differ from the snapshot, its data accesses and its port accesses. This is the
+// traced hot path: raw stores into the writer's buffer, no allocation per instruction.
 import CPUCore
 import Glibc
 import MMU
 
 extension TraceRecorder {
     @inline(__always)
-    func executed(_ instruction: UnsafePointer<DecodedInstruction>) {
-        if _slowPath(!active) {
-            skipped(retired: true)
-            return
+    func announce(_ instruction: UnsafePointer<DecodedInstruction>) {
+        let rip = instruction.pointee.rip
+        if _slowPath(yielded) {
+            yielded = false
+            if hasPending && rip == pendingRIP { return }
         }
-        let index = count
-        count &+= 1
-        emit(instruction, index: index, retired: true)
-        if _slowPath(count >= stopAt) { updateActive() }
+        if hasPending { finishPending(retired: true) }
+        if _slowPath(!active) { updateActive() }
+        hasPending = true
+        pendingRIP = rip
+        // Outside the window the instruction is only counted.
+        pendingRecorded = active
+        guard _fastPath(active) else { return }
+        pendingLen = Int(instruction.pointee.len)
+        pendingVector = recordXMM && instruction.pointee.op.mayWriteXMM
+        pendingWrites = fullRegisterDiff ? .any : instruction.pointee.op.gprWrites
+        pendingR = Int(instruction.pointee.r)
+        pendingBytes = instructionBytes(rip, pendingLen)
     }
 
-    func raised(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {
-        if let instruction, kind == .fault {
-            if active {
-                emit(instruction, index: count, retired: false)
-            } else {
-                skipped(retired: false)
-            }
-        }
+    func raised(_ e: CPUException, kind: RaiseKind) {
+        if hasPending { finishPending(retired: kind != .fault && !yielded) }
+        yielded = false
         writeEvent(ec: actingEC, .cpuException(kind: kind.rawValue, vector: e.vector, errorCode: e.errorCode, address: e.address))
     }
 
-    /// An instruction outside the recorded window: counted, its accesses dropped; the window may open.
-    func skipped(retired: Bool) {
-        if retired { count &+= 1 }
-        if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
-        pendingPorts.removeAll(keepingCapacity: true)
-        updateActive()
-    }
-
-    /// A port access: part of the current instruction's record, or an event of its own when the
+    /// A port access: part of the pending instruction's record, or an event of its own when the
     /// hypervisor or a host EC makes it.
     func port(_ p: PortAccess) {
-        if inKernel { writeEvent(ec: actingEC, .port(p)) } else { pendingPorts.append(p) }
+        if hasPending && !inKernel { pendingPorts.append(p) } else { writeEvent(ec: actingEC, .port(p)) }
     }
 
     /// Up to 16 bytes of code at `rip` (the instruction's `length` count).
@@ -61,43 +57,47 @@ extension TraceRecorder {
         return b
     }
 
-    /// Writes the record of `instruction`. `retired` false: it faulted and does not count.
-    @inline(__always)
-    func emit(_ instruction: UnsafePointer<DecodedInstruction>, index: UInt64, retired: Bool) {
+    /// Writes the pending instruction's record. `retired` false: it faulted (or stopped in the
+    /// middle of its REP iterations) and does not count.
+    func finishPending(retired: Bool) {
+        hasPending = false
+        let index = count
+        if retired { count &+= 1 }
+        guard active && pendingRecorded else {
+            if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
+            pendingPorts.removeAll(keepingCapacity: true)
+            return
+        }
         if let h = held {
-            marks.append((h.position, index, instruction.pointee.rip, currentEC))
-            record(instruction, into: h, retired: retired)
+            marks.append((h.position, index, pendingRIP, currentEC))
+            record(into: h, retired: retired)
             trimHeld()
         } else {
-            record(instruction, into: file, retired: retired)
+            record(into: file, retired: retired)
             if let n = afterMatch, !matchResumePending {
                 if n <= 1 { endMatch() } else { afterMatch = n - 1 }
             }
         }
+        if _slowPath(count >= stopAt) { updateActive() }
     }
 
     /// The instruction record itself (docs/trace-format.md, "Instruction").
     @inline(__always)
-    func record(_ instruction: UnsafePointer<DecodedInstruction>, into w: TraceWriter, retired: Bool) {
-        let rip = instruction.pointee.rip
-        let len = Int(instruction.pointee.len)
-        let bytes = instructionBytes(rip, len)
+    func record(into w: TraceWriter, retired: Bool) {
         // Fixed part: kind, flags, RIP, length, bytes, register mask and up to 19 values, XMM.
         let base = w.reserve(1 + 1 + 8 + 1 + 16 + 4 + 19 * 8 + 2 + 16 * 16)
         var p = base + 2
         var flags = (cpu.cpl & 3) << TraceFormat.InstructionFlag.cplShift
-        if w.nextRIP != rip {
+        if w.nextRIP != pendingRIP {
             flags |= TraceFormat.InstructionFlag.explicitRIP
-            p.storeBytes(of: rip.littleEndian, as: UInt64.self); p += 8
+            p.storeBytes(of: pendingRIP.littleEndian, as: UInt64.self); p += 8
         }
-        p.storeBytes(of: UInt8(truncatingIfNeeded: len), as: UInt8.self)
-        p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
-        p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
-        p += 1 &+ len
-        p = registerDiff(at: p)
-        if recordXMM && instruction.pointee.op.mayWriteXMM, let q = xmmDiff(at: p) {
-            flags |= TraceFormat.InstructionFlag.xmm; p = q
-        }
+        p.storeBytes(of: UInt8(truncatingIfNeeded: pendingLen), as: UInt8.self)
+        p.storeBytes(of: pendingBytes.0, toByteOffset: 1, as: UInt64.self)
+        p.storeBytes(of: pendingBytes.1, toByteOffset: 9, as: UInt64.self)
+        p += 1 &+ pendingLen
+        p = registerDiff(at: p, writes: pendingWrites, r: pendingR)
+        if pendingVector, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
         if !retired { flags |= TraceFormat.InstructionFlag.faulted }
         let accesses = !mmu.observedAccesses.isEmpty
         if accesses { flags |= TraceFormat.InstructionFlag.memory }
@@ -106,7 +106,7 @@ extension TraceRecorder {
         base.storeBytes(of: TraceFormat.Kind.instruction.rawValue, as: UInt8.self)
         base.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
         w.commit(p - base)
-        w.nextRIP = rip &+ UInt64(len)
+        w.nextRIP = pendingRIP &+ UInt64(pendingLen)
         if accesses { writeAccesses(w) }
         if ports {
             w.varint(UInt64(pendingPorts.count))
@@ -116,17 +116,30 @@ extension TraceRecorder {
     }
 
     /// Stores the change mask and the changed values at `p`, updating the snapshot; returns the end.
+    /// Only register `r` is compared for `.r`, none for `.none` (`MicroOp.gprWrites`).
     @inline(__always)
-    func registerDiff(at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+    func registerDiff(at start: UnsafeMutableRawPointer, writes: GPRWrites = .any, r: Int = 0) -> UnsafeMutableRawPointer {
         let regs = cpu.regs, snap = snapshot
         var p = start + 4
         var mask: UInt32 = 0
-        for k in 0..<16 {
-            let v = regs[k]
-            if v != snap[k] {
-                snap[k] = v
-                mask |= 1 << UInt32(k)
+        switch writes {
+        case .none:
+            break
+        case .r where r < 16:
+            let v = regs[r]
+            if v != snap[r] {
+                snap[r] = v
+                mask = 1 << UInt32(r)
                 p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8
+            }
+        default:
+            for k in 0..<16 {
+                let v = regs[k]
+                if v != snap[k] {
+                    snap[k] = v
+                    mask |= 1 << UInt32(k)
+                    p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8
+                }
             }
         }
         let lazy = cpu.lazyFlagsState

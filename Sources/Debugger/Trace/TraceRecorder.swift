@@ -27,6 +27,8 @@ public struct TraceOptions: Sendable {
     public var memory = true
     /// Record XMM register changes.
     public var xmm = true
+    /// Compare every GPR after every instruction (slower; the shortcut's reference).
+    public var fullRegisterDiff = false
     public init() {}
 }
 
@@ -36,6 +38,9 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let stopAt: UInt64
     /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
     let recordXMM: Bool
+    /// Compare all sixteen GPRs after every instruction instead of the ones it can write
+    /// (`MicroOp.gprWrites`): the reference the tests check the shortcut against.
+    let fullRegisterDiff: Bool
     // Strong `let`s: calls through them need no reference counting (self keeps them alive),
     // and the recorder may finish after the machine is gone.
     let cpu: CPU
@@ -55,8 +60,23 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     // Instruction state.
     /// Instructions retired (the index of the next instruction).
     public internal(set) var count: UInt64
-    /// Port accesses of the instruction running now (reported with it).
+    /// The instruction announced last, not yet recorded: it is written when the next is
+    /// announced (its effects are then complete), or at a hypervisor event, a fault or the end.
+    var hasPending = false
+    /// The pending instruction was announced inside the window (else it is only counted).
+    var pendingRecorded = false
+    var pendingRIP: UInt64 = 0
+    var pendingLen = 0
+    var pendingBytes: (UInt64, UInt64) = (0, 0)
+    /// The pending instruction may write XMM registers (`MicroOp.mayWriteXMM`).
+    var pendingVector = false
+    /// The GPRs it can write (`MicroOp.gprWrites`) and its `r` operand.
+    var pendingWrites = GPRWrites.any
+    var pendingR = 0
+    /// Port accesses of the pending instruction.
     var pendingPorts: [PortAccess] = []
+    /// The pending REP instruction stopped after a chunk and will be announced again.
+    var yielded = false
     /// Between a hypervisor entry and the resume: port accesses are the kernel's or a host EC's.
     var inKernel = false
     /// Registers as of the last record (RAX…R15, RFLAGS, FS base, GS base).
@@ -92,6 +112,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     public init(cpu: CPU, writer: TraceWriter, options: TraceOptions = TraceOptions()) {
         self.options = options
         recordXMM = options.xmm
+        fullRegisterDiff = options.fullRegisterDiff
         stopAt = options.to
         self.cpu = cpu
         mmu = cpu.mmu
@@ -106,10 +127,9 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     }
 
     // The CPU's calls (TraceRecorder+Instructions.swift).
-    override public func didExecute(_ instruction: UnsafePointer<DecodedInstruction>) { executed(instruction) }
-    override public func didRaise(_ e: CPUException, kind: RaiseKind, instruction: UnsafePointer<DecodedInstruction>?) {
-        raised(e, kind: kind, instruction: instruction)
-    }
+    override public func willExecute(_ instruction: UnsafePointer<DecodedInstruction>) { announce(instruction) }
+    override public func didYield() { yielded = true }
+    override public func didRaise(_ e: CPUException, kind: RaiseKind) { raised(e, kind: kind) }
     override public func didDeliver() { delivered() }
 
     deinit {
@@ -135,9 +155,10 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
 
     /// Ends recording with the run's exit status and flushes the file.
     public func finish(status: Int32) {
+        if hasPending { finishPending(retired: !yielded) }
         if !closed { writeEvent(ec: currentEC, .end(status: status), force: true) }
         detach()
-        file.flush()
+        file.close()
     }
 
     func detach() {

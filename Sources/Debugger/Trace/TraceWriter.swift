@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: MIT
 // Buffered encoding of trace records (docs/trace-format.md): little-endian fixed-width fields,
-// LEB128 lengths, one 1 MiB buffer written to the file with write(2) when it fills. The recorder
+// LEB128 lengths, 1 MiB buffers handed to a writer thread when they fill (FileWriterThread.swift:
+// the CPU goes on filling the other one). The recorder
 // encodes instruction records itself through `reserve` (the hot part); everything else goes
 // through the typed encoders below.
 import Glibc
 
 /// Appends encoded records to a file or to memory.
 public final class TraceWriter {
-    /// Where the bytes go: a file descriptor, or `bytes` in memory (tests, windows kept back).
-    enum Sink { case file(Int32), memory }
+    /// Where the bytes go: a file (through its writer thread), or `bytes` in memory (tests,
+    /// windows kept back).
+    enum Sink { case file(FileWriterThread), memory }
 
     static let capacity = 1 << 20
     let sink: Sink
-    let buffer: UnsafeMutableRawPointer
+    /// The buffer being filled; a file writer alternates between it and `spare`.
+    var buffer: UnsafeMutableRawPointer
+    var spare: UnsafeMutableRawPointer?
     var used = 0
     /// The memory sink's contents (what was flushed from the buffer).
     private var stored: [UInt8] = []
@@ -27,8 +31,9 @@ public final class TraceWriter {
     public init(path: String) throws(TraceError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw TraceError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        sink = .file(fd)
+        sink = .file(FileWriterThread(fd: fd))
         buffer = .allocate(byteCount: TraceWriter.capacity, alignment: 16)
+        spare = .allocate(byteCount: TraceWriter.capacity, alignment: 16)
         header()
     }
 
@@ -41,9 +46,21 @@ public final class TraceWriter {
     }
 
     deinit {
-        flush()
-        if case .file(let fd) = sink { close(fd) }
+        close()
         buffer.deallocate()
+        spare?.deallocate()
+    }
+
+    private var closed = false
+
+    /// Writes everything out; a file is complete and closed afterwards (later records are lost).
+    public func close() {
+        guard !closed else { return }
+        flush()
+        if case .file(let thread) = sink {
+            closed = true
+            if let e = thread.stop(), failure == nil { failure = e }
+        }
     }
 
     private func header() {
@@ -75,12 +92,11 @@ public final class TraceWriter {
         switch sink {
         case .memory:
             stored.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: used))
-        case .file(let fd):
-            var off = 0
-            while off < used && failure == nil {
-                let n = Glibc.write(fd, buffer + off, used - off)
-                if n < 0 { if errno != EINTR { failure = errno } } else { off += n }
-            }
+        case .file(let thread):
+            guard !closed else { used = 0; return }
+            // The thread writes this buffer while the CPU fills the spare one.
+            thread.submit(buffer, count: used)
+            swap(&buffer, &spare!)
         }
         written &+= UInt64(used)
         used = 0
