@@ -162,6 +162,17 @@ func events(_ entries: [TraceEntry]) -> [EventRecord] {
         }
     }
 
+    /// Preemption (SC budgets end blocks in the middle) and context switches: still every
+    /// retired instruction exactly once, in order.
+    @Test(arguments: ["hedron/scheduling.elf", "hedron/foreign_forwarding.elf", "hedron/semaphores.elf"])
+    func everyInstructionOnceWhenPreempted(roottask: String) throws {
+        let (r, entries) = try traceRoottask(roottask)
+        #expect(r.status == 33)
+        let retired = instructions(entries).filter { !$0.faulted }
+        #expect(UInt64(retired.count) == r.instructions)
+        #expect(retired.map(\.index) == Array(0..<UInt64(retired.count)))
+    }
+
     /// `--trace-pd`: instructions of other PDs are not recorded.
     @Test func pdFilter() throws {
         var o = TraceOptions()
