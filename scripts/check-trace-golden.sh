@@ -46,10 +46,20 @@ for s in "${steps[@]}"; do
 done
 [ "$line" = "$(wc -l <"$tmp/path.txt")" ] || { echo "FAIL trace-golden: the path goes on after the next user instruction"; cat "$tmp/path.txt"; exit 1; }
 
+# The recording windows on the same program: --trace-syscall keeps the writev path and a few
+# instructions around it; --trace-pd hello keeps no instruction of another PD.
+insns() { "$EMU" trace show "$1" | grep -cE '^ +[0-9]+  \S+ +c[0-3] '; }
+"$EMU" run --trace "$tmp/writev.trace" --trace-syscall writev "$prog" >/dev/null </dev/null || { echo "FAIL trace-golden: --trace-syscall run failed"; exit 1; }
+"$EMU" trace show "$tmp/writev.trace" | grep -qE '^ +personality  writev\(1, .*\) = 35$' || { echo "FAIL trace-golden: --trace-syscall writev lost the writev"; exit 1; }
+full=$(insns "$tmp/hello.trace"); window=$(insns "$tmp/writev.trace")
+[ "$window" -gt 0 ] && [ "$window" -lt "$full" ] || { echo "FAIL trace-golden: --trace-syscall kept $window of $full instructions"; exit 1; }
+"$EMU" run --trace "$tmp/pd.trace" --trace-pd hello "$prog" >/dev/null </dev/null || { echo "FAIL trace-golden: --trace-pd run failed"; exit 1; }
+"$EMU" trace show "$tmp/pd.trace" | grep -E '^ +[0-9]+  \S+ +c[0-3] ' | grep -qv ' hello/' && { echo "FAIL trace-golden: --trace-pd hello recorded another PD's instructions"; exit 1; }
+
 if [ "${1:-}" = --update ]; then
   cp "$tmp/path.txt" "$golden"; echo "trace-golden: wrote $golden"; exit 0
 fi
 if ! diff -u "$golden" "$tmp/path.txt"; then
   echo "FAIL trace-golden: the path differs from $golden (scripts/check-trace-golden.sh --update after a deliberate change)"; exit 1
 fi
-echo "ok   trace-golden: syscall, trap, foreign check, portal lookup, UTCB load, writev(1, …) = 35, reply, resume, next instruction"
+echo "ok   trace-golden: syscall, trap, foreign check, portal lookup, UTCB load, writev(1, …) = 35, reply, resume, next instruction; --trace-syscall writev kept $window of $full instructions"
