@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= 2
 EMU := .build/release/emu
-DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace
+DEBS := libcapstone-dev libelf-dev musl-tools nasm gdb valgrind qemu-user gcc make python3 busybox-static strace chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build guests demo test test-swift test-kernels test-hedron test-linux test-gdb test-budgets bench fuzz-cpu clean
@@ -62,6 +62,8 @@ test-linux:
 	for p in hello hello_pie args mem floats; do scripts/strace-compare.sh guests/build/linux/$$p || exit 1; done
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
+	scripts/check-trace-golden.sh
+	scripts/check-trace-report.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 
 # Real gdb in batch mode against `emu run|boot --gdb PORT --wait-gdb` (scripts/gdb-test.sh): break,

@@ -34,8 +34,8 @@ let package = Package(
         .systemLibrary(name: "CLibElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         // The roottask and the Linux personality: the kernel interface only (RootAPI), never hypervisor internals.
         .target(name: "Personality", dependencies: ["Hypervisor", "CLibElf"], swiftSettings: hot),
-        // Trace formats, disassembly and the gdb remote stub (DESIGN.md §3): never on the untraced hot path.
-        .target(name: "Debugger", dependencies: ["Machine", "Hypervisor", "CCapstone"]),
+        // Traces, their formats and disassembly, the gdb stub (DESIGN.md §3): never on the untraced hot path.
+        .target(name: "Debugger", dependencies: ["Machine", "Hypervisor", "CCapstone"], swiftSettings: hot),
         .executableTarget(
             name: "emu-cli",
             dependencies: [
@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "MachineTests", dependencies: ["Machine", "CPUCore", "MMU", "Devices"]),
         .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "Machine", "CPUCore", "MMU"]),
         .testTarget(name: "PersonalityTests", dependencies: ["Personality", "Hypervisor", "Machine"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Hypervisor", "Machine"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Hypervisor", "Machine", "CPUCore", "MMU"]),
     ]
 )

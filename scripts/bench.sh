@@ -3,21 +3,27 @@
 # benchmark, guest instructions, host seconds, MIPS (long run) and host instructions per guest
 # instruction counted with callgrind. Host instructions per guest instruction are the difference
 # of two runs (iters=short and iters=0), so process start-up and the 1 GiB mapping cancel out.
+# The traced columns are the same with `--trace` recording every instruction (iters=short, the
+# trace written to a file under .build and deleted): MIPS and host instructions per instruction.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 EMU=.build/release/emu
 B=guests/build/bench
 benches=${BENCHES:-alu_loop crc32 sha256 sort memops}
 
-stat_run() {  # kernel append -> "instructions seconds"
-  "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 >/dev/null </dev/null | sed -n 's/^emu: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p'
+trace_file=.build/bench-trace.$$
+trap 'rm -f "$trace_file"' EXIT
+stat_run() {  # kernel append [emu options] -> "instructions seconds"
+  local k=$1 a=$2; shift 2
+  "$EMU" boot "$k" --append "$a" --serial none --stats "$@" 2>&1 >/dev/null </dev/null | sed -n 's/^emu: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p'
 }
-ir_run() {  # kernel append -> host instructions (callgrind total)
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" boot "$1" --append "$2" --serial none --stats 2>&1 </dev/null \
+ir_run() {  # kernel append [emu options] -> host instructions (callgrind total)
+  local k=$1 a=$2; shift 2
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$EMU" boot "$k" --append "$a" --serial none --stats "$@" 2>&1 </dev/null \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
-printf "%-10s %14s %9s %8s %16s\n" benchmark "guest instr" seconds MIPS "host instr/instr"
+printf "%-10s %14s %9s %8s %16s   %12s %12s\n" benchmark "guest instr" seconds MIPS "host instr/instr" "traced MIPS" "traced h/i"
 for b in $benches; do
   k=$B/$b.elf
   st=0; "$EMU" boot "$k" --append iters=short --serial none >/dev/null || st=$?
@@ -29,7 +35,14 @@ for b in $benches; do
     i1=$(ir_run "$k" "iters=0" || true); i2=$(ir_run "$k" "iters=short" || true)
     hpi=$(awk -v a="$i1" -v b="$i2" -v x="$n1" -v y="$n2" 'BEGIN { printf "%.1f", (b - a) / (y - x) }')
   fi
-  printf "%-10s %14s %9s %8s %16s\n" "$b" "$n" "$s" "$mips" "$hpi"
+  read -r tn ts < <(stat_run "$k" "iters=short" --trace "$trace_file")
+  tmips=$(awk -v n="$tn" -v s="$ts" 'BEGIN { printf "%.1f", n / s / 1e6 }')
+  if [ "${NO_CALLGRIND:-}" = 1 ]; then thpi="-"; else
+    t1=$(ir_run "$k" "iters=0" --trace "$trace_file" || true); t2=$(ir_run "$k" "iters=short" --trace "$trace_file" || true)
+    thpi=$(awk -v a="$t1" -v b="$t2" -v x="$n1" -v y="$n2" 'BEGIN { printf "%.0f", (b - a) / (y - x) }')
+  fi
+  rm -f "$trace_file"
+  printf "%-10s %14s %9s %8s %16s   %12s %12s\n" "$b" "$n" "$s" "$mips" "$hpi" "$tmips" "$thpi"
 done
 
 # The forwarded-syscall round trip (issue 3): a guest loop of no-op foreign syscalls answered at

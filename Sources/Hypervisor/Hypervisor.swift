@@ -51,8 +51,11 @@ public final class Hypervisor: Supervisor {
     /// Where kills, deadlocks and other reports go (default: standard error via the caller).
     public var log: (String) -> Void = { _ in }
     /// Every step of a hypercall or IPC as one line (issue 5 turns this into trace events).
-    public var trace: ((String) -> Void)? { didSet { tracing = trace != nil } }
-    /// `trace` is set (one Bool load on the hot path instead of an optional closure).
+    public var trace: ((String) -> Void)? { didSet { tracing = trace != nil || observer != nil } }
+    /// Receives every step as a structured event (Trace/HypervisorEvent.swift): instruction
+    /// traces, the gdb stub. While set, forwarded syscalls take the general path.
+    public var observer: HypervisorObserver? { didSet { tracing = trace != nil || observer != nil } }
+    /// `trace` or `observer` is set (one Bool load on the hot path instead of an optional closure).
     var tracing = false
     /// What debuggers use and nothing in the kernel reads (Debug/).
     public let debug = HypervisorDebug()

@@ -27,6 +27,23 @@ public struct ObservedAccess: Equatable, Sendable {
 }
 
 extension MMU {
+    /// The physical address of `va` for an observed read or write: from the observed-access
+    /// translation cache, else by `translate` (which sets the A/D bits) and then cached. The
+    /// access itself goes through `readPhysical`/`writePhysical`, so decoded-code writes and MMIO
+    /// are noticed as without observation. `flushTLB` and `invalidate` drop these entries too,
+    /// and setting `observing` starts from an empty cache.
+    func observedTranslate(_ va: UInt64, _ kind: AccessKind, user: Bool) -> UInt64? {
+        let vpn = va >> 12
+        let tag = vpn | (user ? TLBTable.userTag : 0)
+        let table = kind == .write ? observedWriteTLB : observedReadTLB
+        let slot = Int(truncatingIfNeeded: vpn) & TLBTable.mask
+        let e = table.slots[slot]
+        if e.tag == tag { return va &+ UInt64(e.addend) }
+        guard let pa = translate(va, kind, user: user) else { return nil }
+        table.slots[slot] = TLBEntry(tag: tag, addend: UInt(truncatingIfNeeded: (pa & ~0xFFF) &- (va & ~0xFFF)))
+        return pa
+    }
+
     @usableFromInline
     func observe(_ va: UInt64, size: Int, isWrite: Bool, value: UInt64) {
         let mask: UInt64 = size >= 8 ? ~0 : (1 << (8 * UInt64(size))) &- 1

@@ -47,6 +47,9 @@ public final class MMU {
     public var observing = false { didSet { flushTLB() } }
     /// The data accesses made while `observing`, oldest first; the consumer empties it.
     public var observedAccesses: [ObservedAccess] = []
+    /// Linear-to-physical translations for observed reads and writes (AccessObserver.swift).
+    let observedReadTLB = TLBTable()
+    let observedWriteTLB = TLBTable()
 
     public init(ram: PhysicalMemory) {
         self.ram = ram
@@ -55,6 +58,7 @@ public final class MMU {
 
     deinit {
         readTLB.deallocate(); writeTLB.deallocate(); fetchTLB.deallocate(); code.deallocate()
+        observedReadTLB.deallocate(); observedWriteTLB.deallocate()
     }
 
     // MARK: - Hot paths
@@ -162,7 +166,7 @@ public final class MMU {
     func readSlowUnobserved(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
-            guard let pa = translate(va, .read, user: user) else { return nil }
+            guard let pa = observing ? observedTranslate(va, .read, user: user) : translate(va, .read, user: user) else { return nil }
             return readPhysical(pa, size: size)
         }
         // Crosses a page: translate both pages before touching either.
@@ -186,7 +190,7 @@ public final class MMU {
     func writeSlowUnobserved(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
-            guard let pa = translate(va, .write, user: user) else { return false }
+            guard let pa = observing ? observedTranslate(va, .write, user: user) : translate(va, .write, user: user) else { return false }
             writePhysical(pa, size: size, value: value)
             return true
         }
@@ -272,6 +276,7 @@ public final class MMU {
     public func flushTLB() {
         generation &+= 1
         readTLB.flush(); writeTLB.flush(); fetchTLB.flush()
+        if observing { observedReadTLB.flush(); observedWriteTLB.flush() }
         largePageCached = false
     }
 
@@ -284,6 +289,7 @@ public final class MMU {
         let vpn = va >> 12
         generation &+= 1
         readTLB.flush(page: vpn); writeTLB.flush(page: vpn); fetchTLB.flush(page: vpn)
+        if observing { observedReadTLB.flush(page: vpn); observedWriteTLB.flush(page: vpn) }
     }
 
     /// Translation without side effects (no A/D bits, no TLB fill) for debuggers and tools.

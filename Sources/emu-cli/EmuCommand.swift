@@ -10,7 +10,8 @@ struct EmuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu",
         abstract: "A full-system x86-64 emulator with a hosted Hedron-style microhypervisor.",
-        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self])
+        subcommands: [Boot.self, Run.self, Pack.self, Inspect.self, Syscalls.self, Hedron.self, BenchForwarding.self,
+                      TraceCommand.self])
 }
 
 /// The machine options `boot` and `hedron` share, as a Configuration.
@@ -69,6 +70,7 @@ struct Boot: ParsableCommand {
     @Option(name: .customLong("strace-file"), help: ArgumentHelp("The FILE of --strace=FILE.", valueName: "FILE"))
     var straceFile: String?
     @OptionGroup(title: "Debugging (boot images)") var gdb: GDBOptions
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
 
     func run() throws {
         var c = try machineConfiguration(memory: memory, minimum: 2 << 20, serial: serial, debugcon: debugcon,
@@ -83,13 +85,17 @@ struct Boot: ParsableCommand {
             if debugcon != nil { options.mirrorToDebugcon = true }
             try StraceOption.apply(flag: strace, file: straceFile, to: &options)
             let session = try gdb.session()
-            try finish(LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, gdb: session),
-                       stats: stats, start: start)
+            let r = traced(tracing) { attach in
+                LinuxBoot.run(image: [UInt8](data), configuration: c, options: options, gdb: session,
+                              prepare: { attach($0.cpu, $0) })
+            }
+            try finish(r, stats: stats, start: start)
         }
         if gdb.requested {
             throw ValidationError("--gdb, -s and --wait-gdb need a boot image (the hosted hypervisor), not a bare-metal kernel")
         }
-        try finish(KernelBoot.run(path: kernel, configuration: c), stats: stats, start: start)
+        let r = traced(tracing) { attach in KernelBoot.run(path: kernel, configuration: c, prepare: { attach($0.cpu, nil) }) }
+        try finish(r, stats: stats, start: start)
     }
 }
 
@@ -111,6 +117,7 @@ struct Hedron: ParsableCommand {
     @Option(help: "Stop after this many instructions (status 126).") var maxInstructions: UInt64?
     @Option(help: "Stop after this many seconds (status 124).") var timeout: Double?
     @Flag(help: "Print every hypercall, IPC and kill to stderr.") var traceHypercalls = false
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
 
     func run() throws {
@@ -122,9 +129,12 @@ struct Hedron: ParsableCommand {
         }
         let stderr = FileHandle.standardError
         let start = Date()
-        let r = HostedBoot.run(roottask: roottask, modules: files, configuration: c,
-                               log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
-                               trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil)
+        let r = traced(tracing) { attach in
+            HostedBoot.run(roottask: roottask, modules: files, configuration: c,
+                           log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
+                           trace: traceHypercalls ? { stderr.write(("emu: hv: " + $0 + "\n").data(using: .utf8)!) } : nil,
+                           prepare: { attach($0.cpu, $0) })
+        }
         try finish(r, stats: stats, start: start)
     }
 }

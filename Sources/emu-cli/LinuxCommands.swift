@@ -12,11 +12,14 @@ import Personality
 enum LinuxBoot {
     /// Boots `image` (ustar bytes) as the first boot module and runs it to the end.
     static func run(image: [UInt8], configuration: Configuration, options: RoottaskOptions,
-                    gdb: GDBSession? = nil) -> RunResult {
+                    gdb: GDBSession? = nil, prepare: ((Hypervisor) -> Void)? = nil) -> RunResult {
         let stderr = FileHandle.standardError
         let result = HostedBoot.runHost(modules: [BootModule(bytes: image, commandLine: "image")], configuration: configuration,
                                         log: { stderr.write(($0 + "\n").data(using: .utf8)!) },
-                                        prepare: { machine, hv in gdb?.attach(machine: machine, hypervisor: hv) }) { stop in
+                                        prepare: { machine, hv in
+                                            prepare?(hv)
+                                            gdb?.attach(machine: machine, hypervisor: hv)
+                                        }) { stop in
             Roottask(options: options, log: { stderr.write(($0 + "\n").data(using: .utf8)!) }, stop: stop,
                      input: { readHostStdin() }, inputReady: { hostStdinReady(timeout: $0) }).main
         }
@@ -65,6 +68,7 @@ struct Run: ParsableCommand {
     var straceFile: String?
     @Flag(help: "Print retired instructions, host seconds and MIPS to stderr at the end.") var stats = false
     @OptionGroup(title: "Debugging") var gdb: GDBOptions
+    @OptionGroup(title: "Tracing") var tracing: TraceArguments
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: program) else {
@@ -89,8 +93,11 @@ struct Run: ParsableCommand {
         options.mirrorToDebugcon = debugcon != nil
         let start = Date()
         let session = try gdb.session()
-        try finish(LinuxBoot.run(image: image.serialize(), configuration: c, options: options, gdb: session),
-                   stats: stats, start: start)
+        let r = traced(tracing) { attach in
+            LinuxBoot.run(image: image.serialize(), configuration: c, options: options, gdb: session,
+                          prepare: { attach($0.cpu, $0) })
+        }
+        try finish(r, stats: stats, start: start)
     }
 }
 

@@ -91,12 +91,16 @@ extension CPU {
                     mmu.markCode(np, length: UInt64(len - inPage))
                 }
                 va = d.next
-                if d.op.endsBlock || len >= inPage || singleInstructionBlocks { break }
+                if d.op.endsBlock || len >= inPage || singleInstructionBlocks || instructionObserver != nil { break }
                 continue
             }
             break
         }
-        blocks.markDeadFlags(start: start, count: count)
+        if instructionObserver != nil && count == 1 {
+            blocks.commitTraced(rip: rip, phys: phys, start: start, next: va)
+            return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: 1)
+        }
+        if instructionObserver == nil { blocks.markDeadFlags(start: start, count: count) }
         blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
     }

@@ -112,6 +112,29 @@ final class BlockCache {
         used = start + count + 1
     }
 
+    /// Enters a traced block: the one instruction decoded at `start` moves to `start + 1` behind a
+    /// `.traceHook` record, and the end marker follows (InstructionObserver.swift). The entry's
+    /// count stays 1, the instruction count: the run budget never plants a stop inside it, and
+    /// the hook's `seq` (1) makes it count no instruction if it turns stale.
+    func commitTraced(rip: UInt64, phys: UInt64, start: Int, next: UInt64) {
+        let instruction = records[start]
+        var hook = DecodedInstruction()
+        hook.op = .traceHook
+        hook.next = instruction.rip
+        hook.len = 0
+        hook.seq = 1
+        records[start] = hook
+        records[start + 1] = instruction
+        var end = DecodedInstruction()
+        end.op = .blockEnd
+        end.next = next
+        end.len = 0
+        end.seq = 2
+        records[start + 2] = end
+        table[BlockCache.slot(rip)] = BlockEntry(rip: rip, phys: phys, start: Int32(start), count: 1)
+        used = start + 3
+    }
+
     // MARK: - Budget stop
 
     /// The record temporarily replaced by a `.blockEnd` because the run budget ends there, and its kind.

@@ -24,7 +24,9 @@ extension CPU {
                 if stopRequested { stopRequested = false; return .stopRequested }
                 if !breakpoints.isEmpty && !skipBreakpoint && breakpoints.contains(rip) { return .breakpoint }
                 if let pending = interruptPending, !interruptShadow, rflags & RFlags.if != 0, let vector = pending() {
+                    instructionObserver?.didRaise(CPUException(vector), kind: .interrupt)
                     if let exit = raise(CPUException(vector), returnRIP: rip, software: true, external: true) { return exit }
+                    instructionObserver?.didDeliver()
                     previous = -1
                     continue
                 }
@@ -42,7 +44,9 @@ extension CPU {
                 b = linked
             } else {
                 guard let found = block(at: rip) else {
+                    instructionObserver?.didRaise(exception, kind: .fetch)
                     if let exit = raise(exception, returnRIP: rip) { return exit }
+                    instructionObserver?.didDeliver()
                     previous = -1
                     continue
                 }
@@ -66,11 +70,14 @@ extension CPU {
                 // `run` returns and the machine can check its time limit (the REP resumes after).
                 previous = -1
                 stalled &+= CPU.stringChunk
+                instructionObserver?.didYield()
             case .fault:
                 previous = -1
                 let e = exception
+                instructionObserver?.didRaise(e, kind: pendingSoftware ? .trap : .fault)
                 // Traps (INT3, INT n) report the next instruction; faults the faulting one.
                 if let exit = raise(e, returnRIP: rip, software: pendingSoftware) { return exit }
+                instructionObserver?.didDeliver()
             case .exit:
                 resumeBlock = last
                 resumeGeneration = blocks.generation &+ mmu.generation
@@ -783,6 +790,8 @@ extension CPU {
             // MARK: SSE hot forms (DispatchSSE.swift)
             case .sseFast:
                 guard executeSSEFast(i) else { return faultAt(i, done(), Int(blk.start)) }
+            case .traceHook:
+                if let o = observerRef { o._withUnsafeGuaranteedRef { $0.willExecute(i + 1) } }
             case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.

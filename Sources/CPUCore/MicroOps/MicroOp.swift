@@ -113,6 +113,10 @@ public enum MicroOp: UInt16 {
     // SSE/SSE2 hot forms (Decoder/Specialise+SSE.swift): `sub` = SSEFastOp, `aux` keeps the
     // generic SSEOp/PackedIntOp. One kind, so MicroOp stays within 256 cases (a one-byte enum).
     case sseFast
+
+    /// Traced blocks only (InstructionObserver.swift): announces the record after it to the
+    /// instruction observer. Never decoded from guest code.
+    case traceHook
 }
 
 /// ALU operations in opcode order (bits 5:3 of 00–3F, ModRM.reg of 80–83).

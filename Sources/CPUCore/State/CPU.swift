@@ -84,6 +84,19 @@ public final class CPU {
     /// longer block an instruction whose flags the next one overwrites computes none (flag-free
     /// micro-ops, FlagLiveness.swift), so a stop between the two would show stale RFLAGS.
     var singleInstructionBlocks = false
+    /// Called before every instruction (instruction traces, InstructionObserver.swift). Setting or
+    /// clearing it drops the decoded blocks: while it is set, blocks are decoded one instruction
+    /// long behind a `.traceHook` record and keep every flag result (no liveness elision), so the
+    /// RFLAGS a trace shows after each instruction are the architectural ones.
+    public var instructionObserver: InstructionObserver? {
+        didSet {
+            observerRef = instructionObserver.map { Unmanaged.passUnretained($0) }
+            flushDecodedCode()
+        }
+    }
+    /// `instructionObserver` without reference counting, for the call before every traced
+    /// instruction (`instructionObserver` keeps it alive).
+    var observerRef: Unmanaged<InstructionObserver>?
     /// True when the run loop must look at the rare conditions above before the next block;
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false

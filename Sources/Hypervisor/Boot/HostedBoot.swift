@@ -47,7 +47,8 @@ public enum HostedBoot {
 
     /// Boots a roottask written in Swift (a global host EC) with `modules`: `makeRoottask` gets
     /// the function that ends the run with a status (a roottask reports its init program's
-    /// exit status through it) and returns the root EC's body.
+    /// exit status through it) and returns the root EC's body. `prepare` sees the hypervisor
+    /// before it boots (a trace recorder attaches there).
     public static func runHost(modules: [BootModule], configuration: Configuration,
                                log: @escaping (String) -> Void, trace: ((String) -> Void)? = nil,
                                prepare: ((Machine, Hypervisor) -> Void)? = nil,

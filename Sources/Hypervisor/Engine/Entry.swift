@@ -10,12 +10,14 @@ extension Hypervisor {
     /// native return forces RFLAGS. The iret frame is pointed at the return (as
     /// `redirect_to_iret` does), so a foreign syscall resumes after the `syscall`.
     func syscallEntry(_ ec: ExecutionContext) {
+        emit(.entry(ec: ec, cause: .syscall, rip: cpu.rip))
         saveUserState(ec, rflags: cpu.regs[Reg.r11])
         ec.state.r11 = ec.state.rsp
         ec.state.rip = ec.state.rcx
         ec.continuation = .sysret
         // Decided before the hypercall number: a foreign PD's syscall is forwarded unless the
         // EC set NSCT in its UTCB (`syscall_handler`, README fact 16).
+        emit(.foreignCheck(ec: ec, foreign: ec.pd.isForeign, nsct: ec.utcb.nsct))
         if ec.pd.isForeign && !ec.utcb.nsct {
             statistics.foreignSyscalls += 1
             foreignSyscall(ec)
@@ -28,11 +30,13 @@ extension Hypervisor {
     /// `Ec::handle_exc` for an exception in user mode: the state goes to the portal at event
     /// base + vector (`send_msg<ret_user_iret>`), #PF with the error code and CR2 in QUAL.
     func exceptionEntry(_ ec: ExecutionContext, _ e: CPUException) {
+        emit(.entry(ec: ec, cause: .exception(e), rip: cpu.rip))
         saveUserState(ec)
         ec.state.errorCode = UInt64(e.errorCode ?? 0)
         if e.vector == CPUException.PF { ec.state.cr2 = e.address }
         ec.continuation = .iret
         statistics.exceptions += 1
+        emit(.exception(ec: ec, e, selector: ec.eventSelector(UInt64(e.vector))))
         note("exception \(CPUException.name(e.vector)) rip=0x\(String(ec.state.rip, radix: 16)) err=0x\(String(ec.state.errorCode, radix: 16)) -> portal 0x\(String(ec.eventSelector(UInt64(e.vector)), radix: 16))")
         sendMessage(ec, portal: ec.eventSelector(UInt64(e.vector)))
     }
@@ -41,6 +45,7 @@ extension Hypervisor {
     /// was live), an SC without budget left goes to the tail of its priority.
     func timerEntry() {
         if let ec = current {
+            emit(.entry(ec: ec, cause: .timer, rip: cpu.rip))
             saveUserState(ec)
             ec.continuation = .iret
         }
@@ -51,6 +56,7 @@ extension Hypervisor {
     func finish(_ ec: ExecutionContext, _ status: Status) {
         ec.state.rdi = UInt64(status.rawValue)
         ec.continuation = .sysret
+        emit(.status(ec: ec, status))
         if status != .success { note("  -> \(status.name)") }
     }
 

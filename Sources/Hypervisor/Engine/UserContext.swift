@@ -48,8 +48,12 @@ extension Hypervisor {
         }
         if cpu.segs[Segment.fs.rawValue].base != ec.state.fsBase { cpu.setSegmentBase(.fs, ec.state.fsBase) }
         if cpu.segs[Segment.gs.rawValue].base != ec.state.gsBase { cpu.setSegmentBase(.gs, ec.state.gsBase) }
-        if current !== ec { statistics.contextSwitches += 1 }
+        if current !== ec {
+            statistics.contextSwitches += 1
+            emit(.contextSwitch(from: current, to: ec))
+        }
         current = ec
+        emit(.resume(ec: ec, continuation: ec.continuation, rip: cpu.rip))
     }
 
     /// Makes `pd`'s page tables and I/O bitmap the CPU's (`Pd::make_current`); the TLB is

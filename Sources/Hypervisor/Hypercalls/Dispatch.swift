@@ -6,6 +6,7 @@ extension Hypervisor {
     /// Decodes ARG1`[7:0]` and runs the hypercall for `ec`, whose registers are in `ec.state`.
     func hypercall(_ ec: ExecutionContext) {
         let number = UInt8(truncatingIfNeeded: ec.state.rdi)
+        emit(.hypercall(ec: ec, call: Hypercall(rawValue: number), registers: registers(ec)))
         guard let call = Hypercall(rawValue: number) else {
             note("hypercall 0x\(String(number, radix: 16)): unknown")
             finish(ec, .badHypercall)
@@ -42,6 +43,7 @@ extension Hypervisor {
         note("foreign syscall nr=\(ec.state.rax) rip=0x\(String(ec.state.rcx &- 2, radix: 16)) -> portal 0x\(String(ec.foreignSyscallSelector, radix: 16))")
         let unshifted = ec.pd.foreignSyscallBase &+ UInt64(ec.cpu)
         guard ec.pd.objects[unshifted].validate(Portal.self) != nil else {
+            emit(.portalLookup(ec: ec, selector: unshifted, portal: nil))
             kill(ec, reason: "PT not found (selector 0x\(String(unshifted, radix: 16)))")
             return
         }

@@ -12,7 +12,9 @@ extension Hypervisor {
     /// Sends `ec`'s state as an exception-style message to the portal at `selector` in its PD
     /// (exceptions, startup, recall, foreign syscalls). No portal: the EC dies ("PT not found").
     func sendMessage(_ ec: ExecutionContext, portal selector: UInt64) {
-        guard let pt = ec.pd.objects[selector].validate(Portal.self) else {
+        let found = ec.pd.objects[selector].validate(Portal.self)
+        emit(.portalLookup(ec: ec, selector: selector, portal: found))
+        guard let pt = found else {
             kill(ec, reason: "PT not found (selector 0x\(String(selector, radix: 16)))")
             return
         }
@@ -36,8 +38,9 @@ extension Hypervisor {
         } else if lendsFPU {
             transferFPU(ec, handler)
         }
+        emit(.utcbLoad(handler: handler, mtd: pt.mtd, words: utcbWords(handler.utcb, mtd: pt.mtd)))
         note("ipc: message to portal 0x\(String(selector, radix: 16)) id=0x\(String(pt.id, radix: 16)) mtd=0x\(String(pt.mtd.rawValue, radix: 16))")
-        enter(handler, through: pt)
+        enter(handler, through: pt, caller: ec)
     }
 
     // MARK: - call
@@ -48,7 +51,9 @@ extension Hypervisor {
     /// `DISABLE_BLOCKING`.
     func sysCall(_ ec: ExecutionContext) {
         let a = CallArguments(registers(ec))
-        guard let pt = ec.pd.objects[a.portal].validate(Portal.self) else { finish(ec, .badCapability); return }
+        let found = ec.pd.objects[a.portal].validate(Portal.self)
+        emit(.portalLookup(ec: ec, selector: a.portal, portal: found))
+        guard let pt = found else { finish(ec, .badCapability); return }
         let handler = pt.ec
         guard handler.cpu == ec.cpu else { finish(ec, .badCPU); return }
         guard handler.isWaitingForCall else {
@@ -63,14 +68,16 @@ extension Hypervisor {
         // `recv_user`: `Utcb::save`, then the typed items (`delegate<true>`).
         ec.utcb.copyUntyped(to: handler.utcb)
         if ec.utcb.typedCount != 0 { transferItems(from: ec, to: handler, intoCallee: true) }
+        emit(.utcbLoad(handler: handler, mtd: [], words: untypedWords(handler.utcb, count: handler.utcb.transferredUntyped)))
         note("ipc: call portal 0x\(String(a.portal, radix: 16)) id=0x\(String(pt.id, radix: 16))")
-        enter(handler, through: pt)
+        enter(handler, through: pt, caller: ec)
     }
 
     /// Starts `handler` at the portal's entry: rdi = portal ID, RIP = the portal's IP, RSP = the
     /// handler's RSP when it last replied (sysret-style, `ret_user_sysexit`). A host EC's
     /// handler runs now.
-    func enter(_ handler: ExecutionContext, through pt: Portal) {
+    func enter(_ handler: ExecutionContext, through pt: Portal, caller: ExecutionContext) {
+        emit(.handlerEntry(handler: handler, caller: caller, portal: pt))
         handler.state.rdi = pt.id
         handler.state.rcx = pt.ip
         handler.continuation = .sysret
@@ -105,6 +112,9 @@ extension Hypervisor {
             }
             if handler.utcb.typedCount != 0 { transferItems(from: handler, to: caller, intoCallee: false) }
             var fpu = false
+            emit(.reply(handler: handler, caller: caller, mtd: caller.continuation == .iret ? handler.utcb.mtd : [],
+                        words: caller.continuation == .iret ? utcbWords(handler.utcb, mtd: handler.utcb.mtd)
+                            : untypedWords(handler.utcb, count: handler.utcb.transferredUntyped)))
             if caller.continuation == .sysret {
                 handler.utcb.copyUntyped(to: caller.utcb)
             } else if caller.continuation == .iret {
@@ -179,6 +189,7 @@ extension Hypervisor {
     func kill(_ ec: ExecutionContext, reason: String) {
         guard !ec.isDead else { return }
         statistics.kills += 1
+        emit(.kill(ec: ec, reason: reason))
         log("emu: hypervisor: killed EC (\(ec.isGlobal ? "global" : "local"), event base 0x\(String(ec.eventBase, radix: 16))) at RIP 0x\(String(ec.state.rip, radix: 16)): \(reason)")
         note("kill: \(reason)")
         if case .blockedOnSemaphore(let sm, _) = ec.runState { sm.remove(ec) }
