@@ -98,7 +98,7 @@ final class LinuxPersonality {
         // Personality events for instruction traces (structured) and gdb's hv-step (a line);
         // both are built only while someone traces.
         api.trace(.dispatch(name: SyscallNames.name(number), number: number, arguments: context.args,
-                            result: u[gpr: UTCB.GPR.rax], text: nil))
+                            result: u[gpr: UTCB.GPR.rax], text: tracer?.lastCallLine))
         api.traceEvent("pid \(process.pid) \(SyscallNames.name(number))(\(context.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))) = 0x\(String(u[gpr: UTCB.GPR.rax], radix: 16))")
         // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
         if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }

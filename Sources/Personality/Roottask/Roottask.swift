@@ -96,9 +96,13 @@ public final class Roottask {
                                            seed: options.randomSeed, log: log, stop: stop)
         self.personality = personality
         let sink = options.straceSink ?? (options.strace ? log : nil)
-        if sink != nil || options.syscallObserver != nil {
+        // An instruction trace (a hypervisor observer attached before boot) shows each
+        // syscall decoded as strace(1) prints it: the tracer runs for it too.
+        let recording = api.hypervisor.observer != nil
+        if sink != nil || options.syscallObserver != nil || recording {
             personality.tracer = StraceTracer(sink: sink, observer: options.syscallObserver,
                                               processCount: { [unowned personality] in personality.processCount })
+            personality.tracer?.recordsLastLine = recording
         }
         api.setDebugPager { [unowned personality] pd, address, write in personality.debugFault(pd, address, write: write) }
         try makeHandlerECs(api, personality)

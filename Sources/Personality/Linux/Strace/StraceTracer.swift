@@ -26,6 +26,7 @@ final class StraceTracer {
         c.userStack = userStack
         StraceSchema.enter(c)
         current = (pid, c)
+        lastCallLine = nil
         return c
     }
 
@@ -75,7 +76,14 @@ final class StraceTracer {
     private func finish(_ pid: Int32, _ c: StraceCall) {
         c.finished = true
         emit(pid) { c.line(column: $0) }
+        if recordsLastLine { lastCallLine = c.line(column: 0) }
     }
+
+    /// Keep each finished call's line (without pid prefix or padding) in `lastCallLine`: the
+    /// personality's dispatch event in instruction traces carries it.
+    var recordsLastLine = false
+    /// The line of the call finished last, while `recordsLastLine`.
+    private(set) var lastCallLine: String?
 
     /// Writes one line: printleader's `[pid %5u] ` when more than one process is alive.
     private func emit(_ pid: Int32, _ body: (Int) -> String) {
