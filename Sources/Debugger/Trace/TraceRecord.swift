@@ -2,6 +2,7 @@
 // The records of an instruction trace (`--trace FILE`) as values, and their kinds and field codes
 // on disk. The byte layout is documented in docs/trace-format.md; TraceWriter encodes it,
 // TraceReader decodes it.
+import MMU
 
 /// File magic and version (docs/trace-format.md, "Header").
 public enum TraceFormat {
@@ -65,16 +66,8 @@ public struct XMMChange: Equatable, Sendable {
     public init(register: UInt8, low: UInt64, high: UInt64) { self.register = register; self.low = low; self.high = high }
 }
 
-/// One data access: address, size (1…8 bytes), direction, value.
-public struct MemoryAccess: Equatable, Sendable {
-    public var address: UInt64
-    public var size: UInt8
-    public var isWrite: Bool
-    public var value: UInt64
-    public init(address: UInt64, size: UInt8, isWrite: Bool, value: UInt64) {
-        self.address = address; self.size = size; self.isWrite = isWrite; self.value = value
-    }
-}
+/// One data access: address, size (1…8 bytes), direction, value — the MMU's observed access.
+public typealias MemoryAccess = ObservedAccess
 
 /// One port access (IN/OUT by the CPU or by a host EC through RootAPI).
 public struct PortAccess: Equatable, Sendable {
