@@ -91,7 +91,7 @@ extension CPU {
                     mmu.markCode(np, length: UInt64(len - inPage))
                 }
                 va = d.next
-                if d.op.endsBlock || len >= inPage || singleInstructionBlocks || instructionObserver != nil { break }
+                if d.op.endsBlock || len >= inPage || singleInstructionBlocks { break }
                 continue
             }
             break

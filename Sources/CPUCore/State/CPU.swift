@@ -79,10 +79,11 @@ public final class CPU {
     }
     /// Execute one instruction per block (single-stepping and tracing).
     public var singleStep = false { didSet { if oldValue != singleStep { singleInstructionBlocksChanged() } } }
-    /// Blocks are decoded one instruction long: while single-stepping or with breakpoints set, a
-    /// run can stop after any instruction, and a stop must see that instruction's flags. In a
-    /// longer block an instruction whose flags the next one overwrites computes none (flag-free
-    /// micro-ops, FlagLiveness.swift), so a stop between the two would show stale RFLAGS.
+    /// Blocks are decoded one instruction long: while tracing (below), single-stepping or with
+    /// breakpoints set, a run can stop after any instruction, and a stop must see that
+    /// instruction's flags. In a longer block an instruction whose flags the next one overwrites
+    /// computes none (flag-free micro-ops, FlagLiveness.swift), so a stop between the two would
+    /// show stale RFLAGS.
     var singleInstructionBlocks = false
     /// Called before every instruction (instruction traces, InstructionObserver.swift). Setting or
     /// clearing it drops the decoded blocks: while it is set, blocks are decoded one instruction
@@ -91,7 +92,8 @@ public final class CPU {
     public var instructionObserver: InstructionObserver? {
         didSet {
             observerRef = instructionObserver.map { Unmanaged.passUnretained($0) }
-            flushDecodedCode()
+            // Traced blocks differ from untraced ones even when both are one instruction long.
+            singleInstructionBlocksChanged(flush: true)
         }
     }
     /// `instructionObserver` without reference counting, for the call before every traced
@@ -101,11 +103,12 @@ public final class CPU {
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false
 
-    /// Entering or leaving one-instruction blocks drops the decoded ones, which were built for the
-    /// other mode.
-    func singleInstructionBlocksChanged() {
-        let single = singleStep || !breakpoints.isEmpty
-        if single != singleInstructionBlocks {
+    /// Entering or leaving one-instruction blocks (single-stepping, breakpoints, an instruction
+    /// observer) drops the decoded ones, which were built for the other mode; `flush` drops them
+    /// in any case.
+    func singleInstructionBlocksChanged(flush: Bool = false) {
+        let single = singleStep || !breakpoints.isEmpty || instructionObserver != nil
+        if single != singleInstructionBlocks || flush {
             singleInstructionBlocks = single
             flushDecodedCode()
         }
