@@ -12,11 +12,10 @@ extension Hypervisor {
     public func debugRead(_ pd: ProtectionDomain, _ address: UInt64, count: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(count)
-        while out.count < count {
-            let a = address &+ UInt64(out.count)
-            let n = min(count - out.count, 4096 - Int(a & 0xFFF))
-            guard let p = debugPagePointer(pd, a, write: false) else { break }
+        forEachPagePiece(address, count: count) { a, _, n in
+            guard let p = debugPagePointer(pd, a, write: false) else { return false }
             out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
+            return true
         }
         return out
     }
@@ -24,17 +23,10 @@ extension Hypervisor {
     /// Writes `bytes` at `address` of `pd`; false (after writing what precedes it) at the first
     /// page that is not mapped for user mode.
     public func debugWrite(_ pd: ProtectionDomain, _ address: UInt64, _ bytes: [UInt8]) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let a = address &+ UInt64(done)
-            let n = min(bytes.count - done, 4096 - Int(a & 0xFFF))
-            guard debugPagePointer(pd, a, write: true) != nil, let m = pd.memory?.lookup(page: a >> 12),
-                  cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n])) else {
-                return false
-            }
-            done += n
-        }
-        return true
+        forEachPagePiece(address, count: bytes.count) { a, done, n in
+            guard debugPagePointer(pd, a, write: true) != nil, let m = pd.memory?.lookup(page: a >> 12) else { return false }
+            return cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n]))
+        } == bytes.count
     }
 
     /// The host pointer of the user page byte at `address` in `pd`, faulting the page in through

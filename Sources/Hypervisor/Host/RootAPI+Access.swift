@@ -19,15 +19,11 @@ extension RootAPI {
     public func read(_ address: UInt64, count: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         let ok = out.withUnsafeMutableBytes { dst -> Bool in
-            var done = 0
-            while done < count {
-                let a = address &+ UInt64(done)
-                let n = min(count - done, 4096 - Int(a & 0xFFF))
+            forEachPagePiece(address, count: count) { a, done, n in
                 guard let p = pagePointer(a, write: false) else { return false }
                 (dst.baseAddress! + done).copyMemory(from: p, byteCount: n)
-                done += n
-            }
-            return true
+                return true
+            } == count
         }
         return ok ? out : nil
     }
@@ -38,18 +34,11 @@ extension RootAPI {
     /// the roottask reuses for another program must not run the old program's decoded blocks).
     @discardableResult
     public func write(_ address: UInt64, _ bytes: [UInt8]) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let a = address &+ UInt64(done)
-            let n = min(bytes.count - done, 4096 - Int(a & 0xFFF))
+        forEachPagePiece(address, count: bytes.count) { a, done, n in
             guard let memory = ec.pd.memory, let m = memory.lookup(page: a >> 12), m.user,
                   m.permissions.contains(.write) else { return false }
-            guard hypervisor.cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n])) else {
-                return false
-            }
-            done += n
-        }
-        return true
+            return hypervisor.cpu.mmu.writePhysical((m.frame << 12) | (a & 0xFFF), bytes: Array(bytes[done ..< done + n]))
+        } == bytes.count
     }
 
     /// A little-endian integer at `address`, if readable.
