@@ -42,11 +42,12 @@ public final class MMU {
     public var mmio: MMIOHandler?
 
     /// While set, data reads and writes bypass the read and write TLBs and every one is appended to
-    /// `observedAccesses` (instruction traces, gdb watchpoints; AccessObserver.swift). Off, it costs
-    /// nothing on the hot path: only the slow paths look at it.
+    /// the observed accesses (instruction traces, gdb watchpoints; AccessObserver.swift). Off, it
+    /// costs nothing on the hot path: only the slow paths look at it.
     public var observing = false { didSet { flushTLB() } }
-    /// The data accesses made while `observing`, oldest first; the consumer empties it.
-    public var observedAccesses: [ObservedAccess] = []
+    /// The observed accesses, oldest first (`observed.count` of them; the consumer empties it)
+    /// and the data of REP string runs (AccessObserver.swift).
+    public let observed = ObservedAccessLog()
     /// Linear-to-physical translations for observed reads and writes (AccessObserver.swift).
     let observedReadTLB = TLBTable()
     let observedWriteTLB = TLBTable()

@@ -15,6 +15,11 @@ struct TraceArguments: ParsableArguments {
     @Option(help: "Record only around each forwarded system call of this name (e.g. write).") var traceSyscall: String?
     @Option(help: "Record only while an EC of the PD with this name runs (e.g. hello).") var tracePd: String?
     @Option(help: "Write a Chrome/Perfetto trace-event timeline (JSON) to FILE.") var timeline: String?
+    /// The recorder's reference mode (docs/trace-format.md, "How it is recorded"): the same
+    /// trace, comparing every register after every instruction; scripts/check-trace-shortcut.sh
+    /// checks the two agree.
+    @Flag(help: ArgumentHelp("Compare every register after every instruction (slower; the reference for tests).", visibility: .hidden))
+    var traceFullCompare = false
 
     /// The session these options ask for (nil: no tracing).
     func session(cpu: CPU) throws -> TraceSession? {
@@ -23,6 +28,7 @@ struct TraceArguments: ParsableArguments {
         if let t = traceTo { o.to = t }
         o.syscall = traceSyscall
         o.pd = tracePd
+        o.fullRegisterDiff = traceFullCompare
         do {
             return try TraceSession(tracePath: trace, timelinePath: timeline, options: o, cpu: cpu)
         } catch {

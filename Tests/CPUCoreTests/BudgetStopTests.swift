@@ -33,8 +33,18 @@ import MMU
         var stored: UInt64
     }
 
-    static func run(slice: UInt64) -> Outcome {
+    /// Counts announcements: the RIP of every instruction the CPU announced, in order.
+    final class Announcements: InstructionObserver {
+        var rips: [UInt64] = []
+        override func willExecute(_ hook: UnsafePointer<DecodedInstruction>) {
+            rips.append(hook.pointee.rip)
+            #expect(hook.pointee.op == .traceHook)
+        }
+    }
+
+    static func run(slice: UInt64, observer: InstructionObserver? = nil) -> Outcome {
         let m = TestMachine()
+        m.cpu.instructionObserver = observer
         m.ram.write(TestMachine.data, UInt64(0x1234_5678_9ABC_DEF0))
         var exit = m.run(program, budget: slice)
         var slices = 1
@@ -52,9 +62,13 @@ import MMU
     /// Every cached block ends with its `.blockEnd` marker and holds no other.
     static func blocksIntact(_ cache: BlockCache) -> Bool {
         for s in 0..<BlockCache.tableSize where cache.table[s].rip != ~0 {
-            let e = cache.table[s], start = Int(e.start), count = Int(e.count)
-            if cache.records[start + count].op != .blockEnd { return false }
-            for k in start..<start + count where cache.records[k].op == .blockEnd { return false }
+            let e = cache.table[s], start = Int(e.start), records = Int(e.count) * cache.recordsPerInstruction
+            if cache.records[start + records].op != .blockEnd { return false }
+            for k in start..<start + records where cache.records[k].op == .blockEnd { return false }
+            // Traced blocks: a hook before every instruction.
+            if cache.traced {
+                for k in stride(from: start, to: start + records, by: 2) where cache.records[k].op != .traceHook { return false }
+            }
         }
         return true
     }
@@ -64,5 +78,19 @@ import MMU
         let whole = BudgetStopTests.run(slice: 1_000_000)
         #expect(whole.instret == 4 + 8 * 100 + 1)
         #expect(BudgetStopTests.run(slice: slice) == whole)
+    }
+
+    /// Traced blocks (a hook record before each instruction): a stop lands on a hook, so every
+    /// slicing announces each instruction exactly once, in order, and ends as the untraced run.
+    @Test(arguments: [1, 2, 3, 5, 7, 8, 13, 1_000_000] as [UInt64])
+    func tracedSlicedRunAnnouncesEachInstructionOnce(slice: UInt64) {
+        let whole = BudgetStopTests.run(slice: 1_000_000)
+        let observer = Announcements()
+        #expect(BudgetStopTests.run(slice: slice, observer: observer) == whole)
+        // Every instruction once, the final HLT included.
+        #expect(UInt64(observer.rips.count) == whole.instret)
+        let loop = TestMachine.code + 14
+        #expect(observer.rips.prefix(5) == [TestMachine.code, TestMachine.code + 5, TestMachine.code + 7, TestMachine.code + 9, loop])
+        #expect(observer.rips.filter { $0 == loop }.count == 100)
     }
 }

@@ -29,7 +29,12 @@ import Testing
                                        memory: [MemoryAccess(address: 0x10, size: 1, isWrite: false, value: 0xFF)],
                                        ports: [PortAccess(port: 0xE9, size: 1, isWrite: true, value: 0x41)])),
         .instruction(InstructionRecord(index: 43, rip: 0x402004, cpl: 0, bytes: Array(repeating: 0x90, count: 15))),
-        .registers(index: 44, [RegisterChange(register: 0, value: 35), RegisterChange(register: 18, value: 7)]),
+        // A REP MOVSD done in bulk: a read run and a write run; a zero register (no value bytes).
+        .instruction(InstructionRecord(index: 44, rip: 0x402013, cpl: 3, bytes: [0xF3, 0xA5],
+                                       registers: [RegisterChange(register: 1, value: 0)],
+                                       memory: [MemoryAccess(address: 0x1000, size: 4, isWrite: false, value: 0, run: Array(0..<12)),
+                                                MemoryAccess(address: 0xFFFF_8000_0000_2000, size: 4, isWrite: true, value: 0, run: Array(0..<12))])),
+        .registers(index: 45, [RegisterChange(register: 0, value: 35), RegisterChange(register: 18, value: 7)]),
     ]
 
     static let events: [EventPayload] = [
@@ -76,8 +81,10 @@ import Testing
         w.write(Self.instructions[2])
         let first = w.position
         w.write(Self.instructions[3])
-        // kind, flags, length, 1 byte, mask, 3 values, access count and one access; no RIP.
-        #expect(w.position - first == 1 + 1 + 1 + 1 + 4 + 3 * 8 + 1 + 17)
+        // Kind, flags, length, 1 byte, register count, three registers as number and significant
+        // bytes (RSP 6, RFLAGS 2, FS base 3), access count, one access (header, 6 address
+        // bytes, 8 value bytes); no RIP.
+        #expect(w.position - first == 1 + 1 + 1 + 1 + 1 + (1 + 6) + (1 + 2) + (1 + 3) + 1 + (1 + 6 + 8))
     }
 
     @Test func truncatedFilesAreErrors() throws {

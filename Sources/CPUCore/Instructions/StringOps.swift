@@ -38,16 +38,21 @@ extension CPU {
         let span = (k &- 1) &* step                   // from the first to the last element's start
         let dlo = down ? di &- span : di
         let bytes = Int(k &* step)
-        guard let dst = mmu.hostPointer(dlo, write: true), mmu.hostPointer(dlo &+ UInt64(bytes) &- 1, write: true) != nil else { return nil }
+        // Observed (traces, watchpoints): the same bulk copy, recorded as runs (AccessObserver.swift).
+        let observing = mmu.observing
+        guard let dst = mmu.observedHostPointer(dlo, write: true), mmu.observedHostPointer(dlo &+ UInt64(bytes) &- 1, write: true) != nil else { return nil }
         if op == StringOp.movs.rawValue {
             let slo = down ? si &- span : si
-            guard let src = mmu.hostPointer(slo, write: false), mmu.hostPointer(slo &+ UInt64(bytes) &- 1, write: false) != nil else { return nil }
+            guard let src = mmu.observedHostPointer(slo, write: false), mmu.observedHostPointer(slo &+ UInt64(bytes) &- 1, write: false) != nil else { return nil }
             let d = UInt(bitPattern: dst), sp = UInt(bitPattern: src)
             let overlap = d < sp + UInt(bytes) && sp < d + UInt(bytes)
             if overlap && (down ? d < sp : d > sp) { return nil }
+            if observing { mmu.observeRun(slo, size: Int(step), count: Int(k), isWrite: false, bytes: src) }
             memmove(dst, src, bytes)
+            if observing { mmu.observeRun(dlo, size: Int(step), count: Int(k), isWrite: true, bytes: dst) }
             return k
         }
+        defer { if observing { mmu.observeRun(dlo, size: Int(step), count: Int(k), isWrite: true, bytes: dst) } }
         let v = regs[Reg.rax]
         switch step {
         case 1: memset(dst, Int32(v & 0xFF), bytes)

@@ -48,6 +48,7 @@ extension CPU {
     @inline(never)
     func decodeBlock(rip: UInt64, phys: UInt64, host: UnsafeRawPointer) -> BlockEntry? {
         let start = blocks.reserve()
+        let traced = blocks.traced
         var count = 0
         var va = rip
         let pageEnd = (rip | 0xFFF) &+ 1
@@ -83,7 +84,13 @@ extension CPU {
             case .success(var d):
                 d.seq = UInt8(count + 1)
                 if d.op == .sse && sseUsable { Decoder.specialiseSSE(&d) }
-                blocks.records[start + count] = d
+                if traced {
+                    // Traced blocks: each instruction behind its hook (InstructionObserver.swift).
+                    blocks.records[start + 2 * count] = d.traceHook(bytes: window)
+                    blocks.records[start + 2 * count + 1] = d
+                } else {
+                    blocks.records[start + count] = d
+                }
                 count += 1
                 let len = Int(d.len)
                 mmu.markCode(phys &+ UInt64(offset), length: UInt64(min(len, inPage)))
@@ -96,11 +103,9 @@ extension CPU {
             }
             break
         }
-        if instructionObserver != nil && count == 1 {
-            blocks.commitTraced(rip: rip, phys: phys, start: start, next: va)
-            return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: 1)
-        }
-        if instructionObserver == nil { blocks.markDeadFlags(start: start, count: count) }
+        // Traced blocks keep every flag result: the RFLAGS an observer sees after each
+        // instruction are the architectural ones.
+        if !traced { blocks.markDeadFlags(start: start, count: count) }
         blocks.commit(rip: rip, phys: phys, start: start, count: count, next: va)
         return BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
     }

@@ -92,47 +92,41 @@ final class BlockCache {
         return e.rip == rip && e.phys == phys ? e : nil
     }
 
-    /// Room for a block of up to `maxBlock` records and its end marker; flushes when the arena is full.
+    /// Blocks are traced (an instruction observer is set): each instruction has a `.traceHook`
+    /// record before it, so instruction k of a block is record `2k + 1` and its hook record `2k`
+    /// (InstructionObserver.swift). Changed only together with a flush.
+    var traced = false
+    /// Records per instruction: 2 traced, 1 otherwise.
+    var recordsPerInstruction: Int { traced ? 2 : 1 }
+
+    /// Room for a block of up to `maxBlock` instructions (with hooks if traced) and its end
+    /// marker; flushes when the arena is full.
     func reserve() -> Int {
-        if used + BlockCache.maxBlock + 1 > BlockCache.arenaSize { flush() }
+        if used + 2 * BlockCache.maxBlock + 1 > BlockCache.arenaSize { flush() }
         return used
     }
 
-    /// Enters the block of `count` records at `start` and closes it with a `.blockEnd` record, so
-    /// the interpreter's loop needs no end test: the marker's `next` is the fall-through RIP and
-    /// its `seq` counts the whole block (a flush turns it stale like any record, with the same meaning).
+    /// Enters the block of `count` instructions at `start` and closes it with a `.blockEnd`
+    /// record, so the interpreter's loop needs no end test: the marker's `next` is the
+    /// fall-through RIP and its `seq` counts the whole block (a flush turns it stale like any
+    /// record, with the same meaning).
     func commit(rip: UInt64, phys: UInt64, start: Int, count: Int, next: UInt64) {
         var end = DecodedInstruction()
         end.op = .blockEnd
         end.next = next
         end.len = 0
         end.seq = UInt8(count + 1)
-        records[start + count] = end
+        let records = count * recordsPerInstruction
+        self.records[start + records] = end
         table[BlockCache.slot(rip)] = BlockEntry(rip: rip, phys: phys, start: Int32(start), count: Int32(count))
-        used = start + count + 1
+        used = start + records + 1
     }
 
-    /// Enters a traced block: the one instruction decoded at `start` moves to `start + 1` behind a
-    /// `.traceHook` record, and the end marker follows (InstructionObserver.swift). The entry's
-    /// count stays 1, the instruction count: the run budget never plants a stop inside it, and
-    /// the hook's `seq` (1) makes it count no instruction if it turns stale.
-    func commitTraced(rip: UInt64, phys: UInt64, start: Int, next: UInt64) {
-        let instruction = records[start]
-        var hook = DecodedInstruction()
-        hook.op = .traceHook
-        hook.next = instruction.rip
-        hook.len = 0
-        hook.seq = 1
-        records[start] = hook
-        records[start + 1] = instruction
-        var end = DecodedInstruction()
-        end.op = .blockEnd
-        end.next = next
-        end.len = 0
-        end.seq = 2
-        records[start + 2] = end
-        table[BlockCache.slot(rip)] = BlockEntry(rip: rip, phys: phys, start: Int32(start), count: 1)
-        used = start + 3
+    /// The record where a block starting at `start` is stopped after `retired` instructions:
+    /// instruction `retired`'s own record, or in a traced block its hook (so the observer is not
+    /// told of an instruction that does not run).
+    @inline(__always) func stopRecord(start: Int, retired: Int) -> Int {
+        start &+ retired &* recordsPerInstruction
     }
 
     // MARK: - Budget stop
@@ -158,7 +152,11 @@ final class BlockCache {
         }
     }
 
+    /// Told before every flush while blocks are traced (`InstructionObserver.willDropDecodedCode`).
+    var willFlush: (() -> Void)?
+
     func flush() {
+        willFlush?()
         let stale = MicroOp.stale
         for i in 0..<used { records[i].op = stale }
         stopIndex = -1

@@ -116,7 +116,7 @@ extension CPU {
         var p = first
         // Blocks end at their `.blockEnd` record; if the budget runs out first, one is planted there.
         let left = budget &- UInt64(truncatingIfNeeded: retired)
-        if _slowPath(UInt64(blk.count) > left) { cache.plantStop(at: Int(blk.start) &+ Int(left)) }
+        if _slowPath(UInt64(blk.count) > left) { cache.plantStop(at: cache.stopRecord(start: Int(blk.start), retired: Int(left))) }
         var jumped = false
         // Instructions of the chain retired before the current one (`p`), from its place in the block.
         @inline(__always) func done() -> Int { retired &+ Int(p.pointee.seq) &- 1 }
@@ -791,7 +791,7 @@ extension CPU {
             case .sseFast:
                 guard executeSSEFast(i) else { return faultAt(i, done(), Int(blk.start)) }
             case .traceHook:
-                if let o = observerRef { o._withUnsafeGuaranteedRef { $0.willExecute(i + 1) } }
+                if let o = observerRef { o._withUnsafeGuaranteedRef { $0.willExecute(i) } }
             case .blockEnd: break blockLoop
             case .stale:
                 // The block's code was overwritten: nothing links to the re-decoded block yet.

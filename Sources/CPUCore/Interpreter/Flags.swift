@@ -6,44 +6,44 @@
 /// What produced the lazy flags.
 @usableFromInline enum LazyFlags {
     /// `flagBits` holds the flags; nothing lazy.
-    @usableFromInline static let none: UInt8 = 0
-    @usableFromInline static let add: UInt8 = 1     // res = a + b
-    @usableFromInline static let adcC: UInt8 = 2    // res = a + b + 1
-    @usableFromInline static let sub: UInt8 = 3     // res = a - b (CMP, SUB, NEG with a = 0)
-    @usableFromInline static let sbbB: UInt8 = 4    // res = a - b - 1
-    @usableFromInline static let logic: UInt8 = 5   // CF = OF = 0, AF = 0
-    @usableFromInline static let inc: UInt8 = 6     // a + 1, CF kept in flagBits
-    @usableFromInline static let dec: UInt8 = 7     // a - 1, CF kept in flagBits
+    @inlinable static var none: UInt8 { 0 }
+    @inlinable static var add: UInt8 { 1 }     // res = a + b
+    @inlinable static var adcC: UInt8 { 2 }    // res = a + b + 1
+    @inlinable static var sub: UInt8 { 3 }     // res = a - b (CMP, SUB, NEG with a = 0)
+    @inlinable static var sbbB: UInt8 { 4 }    // res = a - b - 1
+    @inlinable static var logic: UInt8 { 5 }   // CF = OF = 0, AF = 0
+    @inlinable static var inc: UInt8 { 6 }     // a + 1, CF kept in flagBits
+    @inlinable static var dec: UInt8 { 7 }     // a - 1, CF kept in flagBits
     /// CF = lfA & 1, OF = lfB & 1, AF = 0; ZF SF PF from the result (shifts, multiplies).
-    @usableFromInline static let explicitCO: UInt8 = 8
+    @inlinable static var explicitCO: UInt8 { 8 }
     /// SHL/SHR/SAR by an immediate count 1…width−1: lfA = operand, lfB = count (SDM Vol. 2B "SAL/SAR/SHL/SHR").
-    @usableFromInline static let shl: UInt8 = 9
-    @usableFromInline static let shr: UInt8 = 10
-    @usableFromInline static let sar: UInt8 = 11
+    @inlinable static var shl: UInt8 { 9 }
+    @inlinable static var shr: UInt8 { 10 }
+    @inlinable static var sar: UInt8 { 11 }
 }
 
 /// RFLAGS bits, SDM Vol. 1 Figure 3-8.
 public enum RFlags {
-    public static let cf: UInt64 = 1 << 0
-    public static let fixed1: UInt64 = 1 << 1
-    public static let pf: UInt64 = 1 << 2
-    public static let af: UInt64 = 1 << 4
-    public static let zf: UInt64 = 1 << 6
-    public static let sf: UInt64 = 1 << 7
-    public static let tf: UInt64 = 1 << 8
-    public static let `if`: UInt64 = 1 << 9
-    public static let df: UInt64 = 1 << 10
-    public static let of: UInt64 = 1 << 11
-    public static let iopl: UInt64 = 3 << 12
-    public static let nt: UInt64 = 1 << 14
-    public static let rf: UInt64 = 1 << 16
-    public static let vm: UInt64 = 1 << 17
-    public static let ac: UInt64 = 1 << 18
-    public static let vif: UInt64 = 1 << 19
-    public static let vip: UInt64 = 1 << 20
-    public static let id: UInt64 = 1 << 21
+    @inlinable public static var cf: UInt64 { 1 << 0 }
+    @inlinable public static var fixed1: UInt64 { 1 << 1 }
+    @inlinable public static var pf: UInt64 { 1 << 2 }
+    @inlinable public static var af: UInt64 { 1 << 4 }
+    @inlinable public static var zf: UInt64 { 1 << 6 }
+    @inlinable public static var sf: UInt64 { 1 << 7 }
+    @inlinable public static var tf: UInt64 { 1 << 8 }
+    @inlinable public static var `if`: UInt64 { 1 << 9 }
+    @inlinable public static var df: UInt64 { 1 << 10 }
+    @inlinable public static var of: UInt64 { 1 << 11 }
+    @inlinable public static var iopl: UInt64 { 3 << 12 }
+    @inlinable public static var nt: UInt64 { 1 << 14 }
+    @inlinable public static var rf: UInt64 { 1 << 16 }
+    @inlinable public static var vm: UInt64 { 1 << 17 }
+    @inlinable public static var ac: UInt64 { 1 << 18 }
+    @inlinable public static var vif: UInt64 { 1 << 19 }
+    @inlinable public static var vip: UInt64 { 1 << 20 }
+    @inlinable public static var id: UInt64 { 1 << 21 }
     /// The six status flags.
-    public static let status: UInt64 = cf | pf | af | zf | sf | of
+    @inlinable public static var status: UInt64 { cf | pf | af | zf | sf | of }
 }
 
 extension CPU {
@@ -171,19 +171,40 @@ extension CPU {
 
     // MARK: - Materialising
 
+    /// The full RFLAGS value: one switch over the producer computes CF, OF and AF together
+    /// (the same rules as the single-flag getters above, which `condition` uses); ZF, SF and PF
+    /// come from the result alike for every producer. Inlinable for the trace recorder, which
+    /// reads it after most instructions; `rflags` is the same as one call.
+    @inlinable @inline(__always)
+    public func materializedRFLAGS() -> UInt64 {
+        let op = lfOp
+        if op == LazyFlags.none { return flagBits }
+        let res = lfRes, a = lfA, b = lfB, s = UInt64(lfSign)
+        let low = res ^ (res &>> 4)
+        // PF: even parity of the low byte (0x6996 holds the odd parity of each nibble value).
+        let pf = ((0x6996 as UInt64) &>> (low & 0xF) & 1) ^ 1
+        var f = (flagBits & ~RFlags.status) | pf &<< 2 | (res == 0 ? RFlags.zf : 0) | ((res &>> s) & 1) &<< 7
+        let carry: UInt64, over: UInt64, adjust = (a ^ b ^ res) & RFlags.af
+        switch op {
+        case LazyFlags.add: carry = res < a ? 1 : 0; over = ((a ^ res) & (b ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.adcC: carry = res <= a ? 1 : 0; over = ((a ^ res) & (b ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.sub: carry = a < b ? 1 : 0; over = ((a ^ b) & (a ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.sbbB: carry = a <= b ? 1 : 0; over = ((a ^ b) & (a ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.inc: carry = flagBits & RFlags.cf; over = ((a ^ res) & (b ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.dec: carry = flagBits & RFlags.cf; over = ((a ^ b) & (a ^ res)) &>> s & 1; f |= adjust
+        case LazyFlags.explicitCO: carry = a & 1; over = b & 1
+        case LazyFlags.shl: carry = (a &>> (s &+ 1 &- b)) & 1; over = ((res &>> s) & 1) ^ carry
+        case LazyFlags.shr: carry = (a &>> (b &- 1)) & 1; over = (a &>> s) & 1
+        case LazyFlags.sar: carry = (a &>> (b &- 1)) & 1; over = 0
+        default: carry = 0; over = 0   // logic
+        }
+        f |= carry | over &<< 11
+        return f
+    }
+
     /// The full RFLAGS value.
     public var rflags: UInt64 {
-        get {
-            if lfOp == LazyFlags.none { return flagBits }
-            var f = flagBits & ~RFlags.status
-            if cf { f |= RFlags.cf }
-            if pf { f |= RFlags.pf }
-            if af { f |= RFlags.af }
-            if zf { f |= RFlags.zf }
-            if sf { f |= RFlags.sf }
-            if of { f |= RFlags.of }
-            return f
-        }
+        get { materializedRFLAGS() }
         set {
             flagBits = (newValue & 0x3F_7FD5) | RFlags.fixed1  // reserved bits read as 0, bit 1 as 1
             lfOp = LazyFlags.none

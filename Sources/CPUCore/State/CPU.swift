@@ -79,19 +79,21 @@ public final class CPU {
     }
     /// Execute one instruction per block (single-stepping and tracing).
     public var singleStep = false { didSet { if oldValue != singleStep { singleInstructionBlocksChanged() } } }
-    /// Blocks are decoded one instruction long: while tracing (below), single-stepping or with
-    /// breakpoints set, a run can stop after any instruction, and a stop must see that
-    /// instruction's flags. In a longer block an instruction whose flags the next one overwrites
+    /// Blocks are decoded one instruction long: while single-stepping or with breakpoints set, a
+    /// run can stop after any instruction, and a stop must see that instruction's flags. In a longer block an instruction whose flags the next one overwrites
     /// computes none (flag-free micro-ops, FlagLiveness.swift), so a stop between the two would
     /// show stale RFLAGS.
     var singleInstructionBlocks = false
     /// Called before every instruction (instruction traces, InstructionObserver.swift). Setting or
-    /// clearing it drops the decoded blocks: while it is set, blocks are decoded one instruction
-    /// long behind a `.traceHook` record and keep every flag result (no liveness elision), so the
-    /// RFLAGS a trace shows after each instruction are the architectural ones.
+    /// clearing it drops the decoded blocks: while it is set, every instruction of a block is
+    /// decoded behind a `.traceHook` record and keeps its flag result (no liveness elision), so
+    /// the RFLAGS a trace shows after each instruction are the architectural ones.
     public var instructionObserver: InstructionObserver? {
         didSet {
             observerRef = instructionObserver.map { Unmanaged.passUnretained($0) }
+            blocks.willFlush = instructionObserver == nil ? nil : { [unowned self] in
+                self.observerRef?._withUnsafeGuaranteedRef { $0.willDropDecodedCode() }
+            }
             // Traced blocks differ from untraced ones even when both are one instruction long.
             singleInstructionBlocksChanged(flush: true)
         }
@@ -103,14 +105,15 @@ public final class CPU {
     /// one load per block instead of five (and no Set access on the hot path).
     var attention = false
 
-    /// Entering or leaving one-instruction blocks (single-stepping, breakpoints, an instruction
-    /// observer) drops the decoded ones, which were built for the other mode; `flush` drops them
-    /// in any case.
+    /// Entering or leaving one-instruction blocks (single-stepping, breakpoints) drops the
+    /// decoded ones, which were built for the other mode; `flush` drops them in any case (an
+    /// instruction observer came or went: traced blocks differ from untraced ones).
     func singleInstructionBlocksChanged(flush: Bool = false) {
-        let single = singleStep || !breakpoints.isEmpty || instructionObserver != nil
+        let single = singleStep || !breakpoints.isEmpty
         if single != singleInstructionBlocks || flush {
             singleInstructionBlocks = single
             flushDecodedCode()
+            blocks.traced = instructionObserver != nil
         }
         updateAttention()
     }

@@ -9,6 +9,8 @@ public struct TraceReader {
     /// Instructions retired so far (the index of the next instruction record).
     public private(set) var index: UInt64 = 0
     var nextRIP: UInt64?
+    /// The bytes of the instruction at each RIP, from the last record that carried them.
+    var code: [UInt64: [UInt8]] = [:]
 
     /// A reader over the bytes of a trace file (header included).
     public init(bytes: [UInt8]) throws(TraceError) {
@@ -74,9 +76,16 @@ public struct TraceReader {
             guard let n = nextRIP else { throw TraceError("instruction without a RIP at offset \(offset)") }
             rip = n
         }
-        let len = Int(try u8())
-        guard len <= 15 else { throw TraceError("instruction of \(len) bytes at offset \(offset)") }
-        let bytes = try take(len)
+        let bytes: [UInt8]
+        if flags & TraceFormat.InstructionFlag.code != 0 {
+            let len = Int(try u8())
+            guard len <= 15 else { throw TraceError("instruction of \(len) bytes at offset \(offset)") }
+            bytes = try take(len)
+            code[rip] = bytes
+        } else {
+            guard let known = code[rip] else { throw TraceError("no instruction bytes known for RIP 0x\(String(rip, radix: 16)) at offset \(offset)") }
+            bytes = known
+        }
         var r = InstructionRecord(index: index, rip: rip, cpl: (flags >> TraceFormat.InstructionFlag.cplShift) & 3, bytes: bytes,
                                   faulted: flags & TraceFormat.InstructionFlag.faulted != 0)
         r.registers = try registerChanges()
@@ -89,10 +98,7 @@ public struct TraceReader {
         if flags & TraceFormat.InstructionFlag.memory != 0 {
             let n = try varint()
             guard n <= UInt64(data.count - offset) else { throw TraceError("bad access count at offset \(offset)") }
-            for _ in 0..<n {
-                let sz = try u8()
-                r.memory.append(MemoryAccess(address: try u64(), size: sz & 0x7F, isWrite: sz & 0x80 != 0, value: try u64()))
-            }
+            for _ in 0..<n { r.memory.append(try access()) }
         }
         if flags & TraceFormat.InstructionFlag.ports != 0 {
             let n = try varint()
@@ -102,18 +108,38 @@ public struct TraceReader {
                 r.ports.append(PortAccess(port: port, size: sz & 0x7F, isWrite: sz & 0x80 != 0, value: try u32()))
             }
         }
-        nextRIP = rip &+ UInt64(len)
+        nextRIP = rip &+ UInt64(bytes.count)
         if !r.faulted { index &+= 1 }
         return r
     }
 
-    mutating func registerChanges() throws(TraceError) -> [RegisterChange] {
-        let mask = try u32()
-        var out: [RegisterChange] = []
-        for k in 0..<TraceFormat.registerNames.count where mask & (1 << UInt32(k)) != 0 {
-            out.append(RegisterChange(register: UInt8(k), value: try u64()))
+    /// One memory access: header byte, address bytes, then the value or a run's count and bytes.
+    mutating func access() throws(TraceError) -> MemoryAccess {
+        let h = try u8()
+        let addressBytes = Int(h & 0x0F)
+        guard addressBytes <= 8 else { throw TraceError("bad access header 0x\(String(h, radix: 16)) at offset \(offset)") }
+        let size = 1 << Int((h >> TraceFormat.AccessFlag.sizeShift) & 3)
+        let address = try fixed(addressBytes)
+        let isWrite = h & TraceFormat.AccessFlag.write != 0
+        if h & TraceFormat.AccessFlag.run != 0 {
+            let n = try varint()
+            guard n <= UInt64(data.count - offset) / UInt64(size) else { throw TraceError("bad run length at offset \(offset)") }
+            return MemoryAccess(address: address, size: UInt8(size), isWrite: isWrite, value: 0, run: try take(Int(n) * size))
         }
-        guard mask >> UInt32(TraceFormat.registerNames.count) == 0 else { throw TraceError("unknown registers in mask 0x\(String(mask, radix: 16))") }
+        return MemoryAccess(address: address, size: UInt8(size), isWrite: isWrite, value: try fixed(size))
+    }
+
+    mutating func registerChanges() throws(TraceError) -> [RegisterChange] {
+        let n = Int(try u8())
+        guard n <= TraceFormat.registerNames.count else { throw TraceError("\(n) register changes at offset \(offset)") }
+        var out: [RegisterChange] = []
+        for _ in 0..<n {
+            let h = try u8()
+            let register = h & 0x1F
+            guard Int(register) < TraceFormat.registerNames.count else { throw TraceError("unknown register \(register) at offset \(offset)") }
+            let value = try fixed(TraceWriter.valueBytes(code: h >> TraceFormat.valueLengthShift))
+            out.append(RegisterChange(register: register, value: value))
+        }
         return out
     }
 

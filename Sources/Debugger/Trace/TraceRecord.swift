@@ -7,7 +7,7 @@ import MMU
 /// File magic and version (docs/trace-format.md, "Header").
 public enum TraceFormat {
     public static let magic: [UInt8] = Array("EMUTRACE".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     /// Record kinds, the first byte of every record.
     public enum Kind: UInt8 {
@@ -28,6 +28,20 @@ public enum TraceFormat {
         public static let xmm: UInt8 = 1 << 4
         public static let faulted: UInt8 = 1 << 5
         public static let ports: UInt8 = 1 << 6
+        /// The length and bytes follow; without it they are those of the last instruction record
+        /// at the same RIP that had them.
+        public static let code: UInt8 = 1 << 7
+    }
+
+    /// A register change: `u8` register number (bits 0–4) and value length code (bits 5–7),
+    /// then the value's low bytes. Codes 0–6 are that many bytes, 7 is eight.
+    public static let valueLengthShift: UInt8 = 5
+    /// Bits of a memory access's header byte: address length in bytes (0–3), log2 of the size
+    /// (4–5), a run (6), a write (7).
+    public enum AccessFlag {
+        public static let sizeShift: UInt8 = 4
+        public static let run: UInt8 = 1 << 6
+        public static let write: UInt8 = 1 << 7
     }
 
     /// Register numbers in a change mask: RAX…R15 are 0…15 (encoding order, SDM Vol. 2A §2.1.5).
@@ -66,8 +80,22 @@ public struct XMMChange: Equatable, Sendable {
     public init(register: UInt8, low: UInt64, high: UInt64) { self.register = register; self.low = low; self.high = high }
 }
 
-/// One data access: address, size (1…8 bytes), direction, value — the MMU's observed access.
-public typealias MemoryAccess = ObservedAccess
+/// One data access: address, size (1…8 bytes), direction, value — the MMU's observed access; or
+/// a run of a REP MOVS/STOS done in bulk: `run` holds its bytes (`run.count / size` elements from
+/// `address` up).
+public struct MemoryAccess: Equatable, Sendable {
+    public var address: UInt64
+    public var size: UInt8
+    public var isWrite: Bool
+    /// The value (the low `size` bytes); 0 for a run.
+    public var value: UInt64
+    public var run: [UInt8]?
+    public init(address: UInt64, size: UInt8, isWrite: Bool, value: UInt64, run: [UInt8]? = nil) {
+        self.address = address; self.size = size; self.isWrite = isWrite; self.value = value; self.run = run
+    }
+    /// Elements accessed (1 unless a run).
+    public var count: Int { run.map { $0.count / max(Int(size), 1) } ?? 1 }
+}
 
 /// One port access (IN/OUT by the CPU or by a host EC through RootAPI).
 public struct PortAccess: Equatable, Sendable {

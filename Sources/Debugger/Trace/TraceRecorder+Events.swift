@@ -6,6 +6,7 @@ import Hypervisor
 
 extension TraceRecorder {
     public func hypervisorEvent(_ event: HypervisorEvent) {
+        fast = false
         // The CPU left user mode: the instruction announced last is complete (or, a REP stopped
         // mid-way, counts as not retired and is announced again when it resumes).
         if hasPending { finishPending(retired: !yielded) }
@@ -118,7 +119,7 @@ extension TraceRecorder {
                 file.write(.context(ec: m.ec))
                 file.bytes(Array(bytes[m.offset...]))
             } else {
-                file.write(.sync(index: count, rip: h.nextRIP ?? 0))
+                file.write(.sync(index: count, rip: h.nextRIP == .max ? 0 : h.nextRIP))
                 file.bytes(bytes)
             }
             file.nextRIP = h.nextRIP

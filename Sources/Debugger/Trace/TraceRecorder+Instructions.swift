@@ -1,35 +1,63 @@
 // SPDX-License-Identifier: MIT
 // The per-instruction half of the recorder: the CPU announces each instruction before it runs
-// (CPUCore InstructionObserver); the record of the one before is written then, with the
-// registers that differ from the snapshot, its data accesses and its port accesses. This is the
-// traced hot path: raw stores into the writer's buffer, no allocation per instruction.
+// (a `.traceHook` record, CPUCore InstructionObserver.swift); the record of the one before is
+// written then, with the registers that differ from the snapshot (only those its hook says it can
+// write), its data accesses and its port accesses. This is the traced hot path: raw stores into
+// the writer's buffer, no allocation and no reference counting per instruction.
 import CPUCore
 import Glibc
 import MMU
 
 extension TraceRecorder {
     @inline(__always)
-    func announce(_ instruction: UnsafePointer<DecodedInstruction>) {
-        let rip = instruction.pointee.rip
-        if _slowPath(yielded) {
+    func announce(_ hook: UnsafePointer<DecodedInstruction>) {
+        // The common case: the instruction before was announced and recorded, nothing happened
+        // since (no event, fault, REP chunk or port access); its record goes straight to the file.
+        if _fastPath(fast) {
+            count &+= 1
+            record(into: file, retired: true, codeCache: true, ports: false)
+            if _fastPath(count < stopAt) {
+                pendingHook = hook
+                return
+            }
+            fast = false
+            updateActive()
+            hasPending = false
+        }
+        announceSlowly(hook)
+    }
+
+    /// Everything else: the first instruction, one after an event, a fault, a REP chunk or a port
+    /// access, one outside the window or while `--trace-syscall` holds records back.
+    @inline(never)
+    func announceSlowly(_ hook: UnsafePointer<DecodedInstruction>) {
+        let rip = hook.pointee.next
+        if yielded {
             yielded = false
             if hasPending && rip == pendingRIP { return }
         }
         if hasPending { finishPending(retired: true) }
-        if _slowPath(!active) { updateActive() }
+        if !active { updateActive() }
         hasPending = true
-        pendingRIP = rip
+        pendingHook = hook
+        cpl = cpu.cpl & 3
         // Outside the window the instruction is only counted.
         pendingRecorded = active
-        guard _fastPath(active) else { return }
-        pendingLen = Int(instruction.pointee.len)
-        pendingVector = recordXMM && instruction.pointee.op.mayWriteXMM
-        pendingWrites = fullRegisterDiff ? .any : instruction.pointee.op.gprWrites
-        pendingR = Int(instruction.pointee.r)
-        pendingBytes = instructionBytes(rip, pendingLen)
+        guard active else { return }
+        if fullRegisterDiff {
+            // The reference mode: compare everything after every instruction.
+            pendingCopy.pointee = hook.pointee
+            pendingCopy.pointee.aux = 0xFFFF
+            pendingCopy.pointee.b = 0xFF
+            pendingCopy.pointee.index = 0xFF
+            pendingCopy.pointee.r = TraceHookFlag.segmentBases | TraceHookFlag.rflags
+            pendingHook = UnsafePointer(pendingCopy)
+        }
+        fast = held == nil && afterMatch == nil && !fullRegisterDiff
     }
 
     func raised(_ e: CPUException, kind: RaiseKind) {
+        fast = false
         if hasPending { finishPending(retired: kind != .fault && !yielded) }
         yielded = false
         writeEvent(ec: actingEC, .cpuException(kind: kind.rawValue, vector: e.vector, errorCode: e.errorCode, address: e.address))
@@ -38,23 +66,8 @@ extension TraceRecorder {
     /// A port access: part of the pending instruction's record, or an event of its own when the
     /// hypervisor or a host EC makes it.
     func port(_ p: PortAccess) {
+        fast = false
         if hasPending && !inKernel { pendingPorts.append(p) } else { writeEvent(ec: actingEC, .port(p)) }
-    }
-
-    /// Up to 16 bytes of code at `rip` (the instruction's `length` count).
-    @inline(__always)
-    func instructionBytes(_ rip: UInt64, _ length: Int) -> (UInt64, UInt64) {
-        if _fastPath(rip & 0xFFF <= 0xFF0), let p = mmu.fetchPointer(rip) {
-            return (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        }
-        var b: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &b) { raw in
-            for k in 0..<min(length, 16) {
-                guard let p = mmu.fetchPointer(rip &+ UInt64(k)) else { break }
-                raw[k] = p.load(as: UInt8.self)
-            }
-        }
-        return b
     }
 
     /// Writes the pending instruction's record. `retired` false: it faulted (or stopped in the
@@ -63,108 +76,128 @@ extension TraceRecorder {
         hasPending = false
         let index = count
         if retired { count &+= 1 }
-        guard active && pendingRecorded else {
-            if !mmu.observedAccesses.isEmpty { mmu.observedAccesses.removeAll(keepingCapacity: true) }
-            pendingPorts.removeAll(keepingCapacity: true)
+        guard _fastPath(active && pendingRecorded) else {
+            if !observed.isEmpty { observed.removeAll() }
+            if !pendingPorts.isEmpty { pendingPorts.removeAll(keepingCapacity: true) }
             return
         }
-        if let h = held {
-            marks.append((h.position, index, pendingRIP, currentEC))
-            record(into: h, retired: retired)
-            trimHeld()
+        if _slowPath(held != nil) {
+            finishHeld(index: index, retired: retired)
         } else {
-            record(into: file, retired: retired)
-            if let n = afterMatch, !matchResumePending {
-                if n <= 1 { endMatch() } else { afterMatch = n - 1 }
-            }
+            record(into: file, retired: retired, codeCache: true, ports: true)
+            if _slowPath(afterMatch != nil) { countAfterMatch() }
         }
         if _slowPath(count >= stopAt) { updateActive() }
     }
 
-    /// The instruction record itself (docs/trace-format.md, "Instruction").
-    @inline(__always)
-    func record(into w: TraceWriter, retired: Bool) {
-        // Fixed part: kind, flags, RIP, length, bytes, register mask and up to 19 values, XMM.
-        let base = w.reserve(1 + 1 + 8 + 1 + 16 + 4 + 19 * 8 + 2 + 16 * 16)
-        var p = base + 2
-        var flags = (cpu.cpl & 3) << TraceFormat.InstructionFlag.cplShift
-        if w.nextRIP != pendingRIP {
-            flags |= TraceFormat.InstructionFlag.explicitRIP
-            p.storeBytes(of: pendingRIP.littleEndian, as: UInt64.self); p += 8
+    func finishHeld(index: UInt64, retired: Bool) {
+        guard let h = held else { return }
+        marks.append((h.position, index, pendingRIP, currentEC))
+        record(into: h, retired: retired, codeCache: false, ports: true)
+        trimHeld()
+    }
+
+    func countAfterMatch() {
+        if let n = afterMatch, !matchResumePending {
+            if n <= 1 { endMatch() } else { afterMatch = n - 1 }
         }
-        p.storeBytes(of: UInt8(truncatingIfNeeded: pendingLen), as: UInt8.self)
-        p.storeBytes(of: pendingBytes.0, toByteOffset: 1, as: UInt64.self)
-        p.storeBytes(of: pendingBytes.1, toByteOffset: 9, as: UInt64.self)
-        p += 1 &+ pendingLen
-        p = registerDiff(at: p, writes: pendingWrites, r: pendingR)
-        if pendingVector, let q = xmmDiff(at: p) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
+    }
+
+    /// The instruction record itself (docs/trace-format.md, "Instruction"). With `codeCache` the
+    /// bytes are left out when the last record at this RIP had the same; `ports` false: the
+    /// caller knows there were no port accesses.
+    @inline(__always)
+    func record(into w: TraceWriter, retired: Bool, codeCache useCache: Bool, ports checkPorts: Bool) {
+        let hook = pendingHook
+        let rip = hook.pointee.next, length = hook.pointee.hookLength
+        // Kind, flags, RIP, length and bytes, count and up to 19 registers, XMM mask and 16.
+        let base = w.reserve(2 + 8 + 16 + 1 + 19 * 9 + 2 + 16 * 16)
+        var p = base + 2
+        var flags = cpl << TraceFormat.InstructionFlag.cplShift
+        if w.nextRIP != rip {
+            flags |= TraceFormat.InstructionFlag.explicitRIP
+            p.storeBytes(of: rip.littleEndian, as: UInt64.self); p += 8
+        }
+        let bytes = hook.pointee.hookBytes
+        if !useCache || !codeCache.hit(rip, bytes) {
+            flags |= TraceFormat.InstructionFlag.code
+            p.storeBytes(of: UInt8(truncatingIfNeeded: length), as: UInt8.self)
+            p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
+            p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
+            p += 1 &+ length
+        }
+        let hookFlags = hook.pointee.hookFlags
+        let system = hookFlags & TraceHookFlag.segmentBases != 0
+        p = registerDiff(at: p, gprs: hook.pointee.hookGPRWrites, rflags: hookFlags & TraceHookFlag.rflags != 0,
+                         segmentBases: system)
+        // System instructions (SYSCALL, SYSRET, IRET, INT n, far transfers) may change the CPL
+        // the next instruction runs at.
+        if _slowPath(system) { cpl = cpu.cpl & 3 }
+        let xmm = hook.pointee.hookXMMWrites & xmmMask
+        if _slowPath(xmm != 0), let q = xmmDiff(at: p, mask: xmm) { flags |= TraceFormat.InstructionFlag.xmm; p = q }
         if !retired { flags |= TraceFormat.InstructionFlag.faulted }
-        let accesses = !mmu.observedAccesses.isEmpty
+        let accesses = !observed.isEmpty
         if accesses { flags |= TraceFormat.InstructionFlag.memory }
-        let ports = !pendingPorts.isEmpty
-        if ports { flags |= TraceFormat.InstructionFlag.ports }
+        let ports = checkPorts && !pendingPorts.isEmpty
+        if _slowPath(ports) { flags |= TraceFormat.InstructionFlag.ports }
         base.storeBytes(of: TraceFormat.Kind.instruction.rawValue, as: UInt8.self)
         base.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
         w.commit(p - base)
-        w.nextRIP = pendingRIP &+ UInt64(pendingLen)
+        w.nextRIP = rip &+ UInt64(length)
         if accesses { writeAccesses(w) }
-        if ports {
+        if _slowPath(ports) {
             w.varint(UInt64(pendingPorts.count))
             for a in pendingPorts { w.u16(a.port); w.u8(a.size | (a.isWrite ? 0x80 : 0)); w.u32(a.value) }
             pendingPorts.removeAll(keepingCapacity: true)
         }
     }
 
-    /// Stores the change mask and the changed values at `p`, updating the snapshot; returns the end.
-    /// Only register `r` is compared for `.r`, none for `.none` (`MicroOp.gprWrites`).
+    /// Stores the count and the changed registers at `start` (docs/trace-format.md), updating the
+    /// snapshot; returns the end. Compares the GPRs in `gprs`, RFLAGS if `rflags`, FS/GS base if
+    /// `segmentBases` (the hook's masks and flags: what the instruction can change).
     @inline(__always)
-    func registerDiff(at start: UnsafeMutableRawPointer, writes: GPRWrites = .any, r: Int = 0) -> UnsafeMutableRawPointer {
+    func registerDiff(at start: UnsafeMutableRawPointer, gprs: UInt16 = 0xFFFF, rflags: Bool = true,
+                      segmentBases: Bool = true) -> UnsafeMutableRawPointer {
         let regs = cpu.regs, snap = snapshot
-        var p = start + 4
-        var mask: UInt32 = 0
-        switch writes {
-        case .none:
-            break
-        case .r where r < 16:
-            let v = regs[r]
-            if v != snap[r] {
-                snap[r] = v
-                mask = 1 << UInt32(r)
-                p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8
-            }
-        default:
-            for k in 0..<16 {
-                let v = regs[k]
-                if v != snap[k] {
-                    snap[k] = v
-                    mask |= 1 << UInt32(k)
-                    p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8
-                }
+        var p = start + 1
+        var n: UInt8 = 0
+        var m = UInt32(gprs)
+        while m != 0 {
+            let k = m.trailingZeroBitCount
+            m &= m &- 1
+            let v = regs[k]
+            if v != snap[k] {
+                snap[k] = v
+                n &+= 1
+                p += TraceWriter.storeValue(v, header: UInt8(truncatingIfNeeded: k), at: p)
             }
         }
-        let lazy = cpu.lazyFlagsState
-        if lazy != snapshotFlags {
-            snapshotFlags = lazy
-            let f = cpu.rflags
+        if rflags {
+            let f = cpu.materializedRFLAGS()
             if f != snap[16] {
                 snap[16] = f
-                mask |= 1 << 16
-                p.storeBytes(of: f.littleEndian, as: UInt64.self); p += 8
+                n &+= 1
+                p += TraceWriter.storeValue(f, header: UInt8(TraceFormat.rflagsBit), at: p)
             }
         }
-        let fs = cpu.segs[Segment.fs.rawValue].base, gs = cpu.segs[Segment.gs.rawValue].base
-        if fs != snap[17] { snap[17] = fs; mask |= 1 << 17; p.storeBytes(of: fs.littleEndian, as: UInt64.self); p += 8 }
-        if gs != snap[18] { snap[18] = gs; mask |= 1 << 18; p.storeBytes(of: gs.littleEndian, as: UInt64.self); p += 8 }
-        start.storeBytes(of: mask.littleEndian, as: UInt32.self)
+        if _slowPath(segmentBases) {
+            let fs = cpu.segs[Segment.fs.rawValue].base, gs = cpu.segs[Segment.gs.rawValue].base
+            if fs != snap[17] { snap[17] = fs; n &+= 1; p += TraceWriter.storeValue(fs, header: UInt8(TraceFormat.fsBaseBit), at: p) }
+            if gs != snap[18] { snap[18] = gs; n &+= 1; p += TraceWriter.storeValue(gs, header: UInt8(TraceFormat.gsBaseBit), at: p) }
+        }
+        start.storeBytes(of: n, as: UInt8.self)
         return p
     }
 
-    /// The XMM part (mask and changed registers) at `start` if any XMM register changed.
+    /// The XMM part (mask and changed registers) at `start` if any XMM register in `mask` changed.
     @inline(__always)
-    func xmmDiff(at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+    func xmmDiff(at start: UnsafeMutableRawPointer, mask candidates: UInt16 = 0xFFFF) -> UnsafeMutableRawPointer? {
         let xmm = UnsafeRawPointer(cpu.sse.xmm), snap = snapshotXMM
         var mask: UInt16 = 0
-        for k in 0..<16 {
+        var m = UInt32(candidates)
+        while m != 0 {
+            let k = m.trailingZeroBitCount
+            m &= m &- 1
             let o = 16 * k
             let d = (xmm.load(fromByteOffset: o, as: UInt64.self) ^ snap.load(fromByteOffset: o, as: UInt64.self))
                 | (xmm.load(fromByteOffset: o + 8, as: UInt64.self) ^ snap.load(fromByteOffset: o + 8, as: UInt64.self))
@@ -180,28 +213,41 @@ extension TraceRecorder {
         return p
     }
 
+    /// The pending instruction's data accesses (docs/trace-format.md): header byte, the
+    /// address's significant bytes, then the value (`size` bytes) or a run's count and bytes.
     func writeAccesses(_ w: TraceWriter) {
-        mmu.observedAccesses.withUnsafeBufferPointer { accesses in
-            w.varint(UInt64(accesses.count))
-            for a in accesses {
-                let q = w.reserve(17)
-                q.storeBytes(of: a.size | (a.isWrite ? 0x80 : 0), as: UInt8.self)
-                q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
-                q.storeBytes(of: a.value.littleEndian, toByteOffset: 9, as: UInt64.self)
-                w.commit(17)
+        let log = observed
+        let accesses = log.accesses
+        w.varint(UInt64(accesses.count))
+        for a in accesses {
+            let q = w.reserve(1 + 8 + 8)
+            let n = TraceWriter.significantBytes(a.address)
+            var h = UInt8(truncatingIfNeeded: n) | UInt8(truncatingIfNeeded: a.size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
+            if a.isWrite { h |= TraceFormat.AccessFlag.write }
+            if a.isRun { h |= TraceFormat.AccessFlag.run }
+            q.storeBytes(of: h, as: UInt8.self)
+            q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
+            if a.isRun {
+                w.commit(1 + n)
+                w.varint(UInt64(a.count))
+                let bytes = log.bytes(of: a)
+                w.bytes(bytes)
+            } else {
+                q.storeBytes(of: a.value.littleEndian, toByteOffset: 1 + n, as: UInt64.self)
+                w.commit(1 + n + Int(a.size))
             }
         }
-        mmu.observedAccesses.removeAll(keepingCapacity: true)
+        log.removeAll()
     }
 
     /// Brings the snapshot up to date; differences made outside instructions (the hypervisor's
     /// reply, a context switch) become a registers record.
     func refreshSnapshot() {
         let w = out
-        let base = w.reserve(1 + 4 + 19 * 8)
+        let base = w.reserve(1 + 1 + 19 * 9)
         let end = registerDiff(at: base + 1)
         snapshotXMM.copyMemory(from: cpu.sse.xmm, byteCount: 256)
-        if end - base > 5 {
+        if end - base > 2 {
             base.storeBytes(of: TraceFormat.Kind.registers.rawValue, as: UInt8.self)
             w.commit(end - base)
         }
@@ -219,6 +265,7 @@ extension TraceRecorder {
     /// Bare metal: an exception was delivered through the IDT; its register changes (RSP, RIP,
     /// RFLAGS, CS) become a registers record before the handler's first instruction.
     func delivered() {
+        fast = false
         if active { refreshSnapshot() }
     }
 
@@ -226,5 +273,27 @@ extension TraceRecorder {
         guard writtenContext != currentEC else { return }
         writtenContext = currentEC
         out.write(.context(ec: currentEC))
+    }
+}
+
+/// The instruction bytes last written for a RIP, direct-mapped: a record leaves its bytes out when
+/// its RIP's entry holds the same (the reader keeps every RIP's last bytes, so an evicted or
+/// changed entry only means writing them again). Self-modifying code writes new bytes at the
+/// same RIP, which miss.
+final class CodeCache {
+    static let slots = 4096
+    struct Entry { var rip: UInt64 = .max; var b0: UInt64 = 0; var b1: UInt64 = 0 }
+    let entries = UnsafeMutablePointer<Entry>.allocate(capacity: CodeCache.slots)
+    init() { clear() }
+    deinit { entries.deallocate() }
+
+    func clear() { entries.initialize(repeating: Entry(), count: CodeCache.slots) }
+
+    /// True if `rip` last had `bytes`; otherwise remembers them (the caller writes them).
+    @inline(__always) func hit(_ rip: UInt64, _ bytes: (UInt64, UInt64)) -> Bool {
+        let e = entries + Int(truncatingIfNeeded: (rip ^ (rip >> 12)) & UInt64(CodeCache.slots - 1))
+        if e.pointee.rip == rip && e.pointee.b0 == bytes.0 && e.pointee.b1 == bytes.1 { return true }
+        e.pointee = Entry(rip: rip, b0: bytes.0, b1: bytes.1)
+        return false
     }
 }

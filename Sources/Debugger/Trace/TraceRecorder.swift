@@ -38,20 +38,27 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let stopAt: UInt64
     /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
     let recordXMM: Bool
-    /// Compare all sixteen GPRs after every instruction instead of the ones it can write
-    /// (`MicroOp.gprWrites`): the reference the tests check the shortcut against.
+    /// Compare every register after every instruction instead of the ones it can write (the
+    /// hook's masks, InstructionObserver.swift): the reference the tests check the shortcut against.
     let fullRegisterDiff: Bool
     // Strong `let`s: calls through them need no reference counting (self keeps them alive),
     // and the recorder may finish after the machine is gone.
     let cpu: CPU
     let mmu: MMU
+    /// `mmu.observed`: the data accesses of the pending instruction.
+    let observed: ObservedAccessLog
+    /// The CPL the pending instruction runs at: read when an instruction is announced after an
+    /// event, and after a system instruction (the only kinds that change it between events).
+    var cpl: UInt8 = 0
     /// The trace file (or memory).
     let file: TraceWriter
     /// Where records go now: `file`, or `held` while `--trace-syscall` waits for a match.
-    var out: TraceWriter { held ?? file }
+    /// (Unowned: `file` and `held` keep it alive; no reference counting per record.)
+    unowned(unsafe) var out: TraceWriter
     /// `--trace-syscall`: the records since the last kept window, and where each instruction
-    /// record in it starts (offset, index, RIP, context).
-    var held: TraceWriter?
+    /// record in it starts (offset, index, RIP, context). Held records carry their instruction
+    /// bytes always (a window may be cut anywhere).
+    var held: TraceWriter? { didSet { out = held ?? file; codeCache.clear() } }
     var marks: [(offset: Int, index: UInt64, rip: UInt64, ec: UInt32)] = []
     /// Instructions still to record after a matched syscall's resume; nil when none is matched.
     var afterMatch: Int?
@@ -60,28 +67,33 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     // Instruction state.
     /// Instructions retired (the index of the next instruction).
     public internal(set) var count: UInt64
+    /// The next announcement may take the common path (TraceRecorder+Instructions.swift): an
+    /// instruction is pending and recorded, records go to the file, and nothing happened since
+    /// it was announced. Every other entry from the CPU or the hypervisor clears it.
+    var fast = false
     /// The instruction announced last, not yet recorded: it is written when the next is
     /// announced (its effects are then complete), or at a hypervisor event, a fault or the end.
     var hasPending = false
     /// The pending instruction was announced inside the window (else it is only counted).
     var pendingRecorded = false
-    var pendingRIP: UInt64 = 0
-    var pendingLen = 0
-    var pendingBytes: (UInt64, UInt64) = (0, 0)
-    /// The pending instruction may write XMM registers (`MicroOp.mayWriteXMM`).
-    var pendingVector = false
-    /// The GPRs it can write (`MicroOp.gprWrites`) and its `r` operand.
-    var pendingWrites = GPRWrites.any
-    var pendingR = 0
+    /// The pending instruction's hook record (its RIP, bytes and what it can write), in the
+    /// block cache's arena; copied to `pendingCopy` when the decoded code is dropped
+    /// (`willDropDecodedCode`) or when the recorder changes what it says (`fullRegisterDiff`).
+    var pendingHook: UnsafePointer<DecodedInstruction>
+    let pendingCopy = UnsafeMutablePointer<DecodedInstruction>.allocate(capacity: 1)
+    var pendingRIP: UInt64 { pendingHook.pointee.next }
+    /// XMM registers are compared (`options.xmm`): all ones, or zero.
+    let xmmMask: UInt16
     /// Port accesses of the pending instruction.
     var pendingPorts: [PortAccess] = []
+    /// The instruction bytes last written for each RIP (TraceRecorder+Instructions.swift).
+    let codeCache = CodeCache()
     /// The pending REP instruction stopped after a chunk and will be announced again.
     var yielded = false
     /// Between a hypervisor entry and the resume: port accesses are the kernel's or a host EC's.
     var inKernel = false
     /// Registers as of the last record (RAX…R15, RFLAGS, FS base, GS base).
     let snapshot = UnsafeMutablePointer<UInt64>.allocate(capacity: 19)
-    var snapshotFlags = LazyFlagsState()
     let snapshotXMM = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
 
     // Windows.
@@ -112,28 +124,40 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     public init(cpu: CPU, writer: TraceWriter, options: TraceOptions = TraceOptions()) {
         self.options = options
         recordXMM = options.xmm
+        xmmMask = options.xmm ? 0xFFFF : 0
+        pendingCopy.initialize(to: DecodedInstruction())
+        pendingHook = UnsafePointer(pendingCopy)
         fullRegisterDiff = options.fullRegisterDiff
         stopAt = options.to
         self.cpu = cpu
         mmu = cpu.mmu
+        observed = cpu.mmu.observed
         file = writer
+        out = writer
         count = cpu.instret
         pdMatch = options.pd == nil
         startNanos = TraceRecorder.now()
         snapshot.initialize(repeating: 0, count: 19)
         snapshotXMM.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        if options.syscall != nil { held = TraceWriter(header: false) }
         super.init()
+        if options.syscall != nil { held = TraceWriter(header: false); out = held! }
     }
 
     // The CPU's calls (TraceRecorder+Instructions.swift).
     override public func willExecute(_ instruction: UnsafePointer<DecodedInstruction>) { announce(instruction) }
-    override public func didYield() { yielded = true }
+    override public func didYield() { fast = false; yielded = true }
     override public func didRaise(_ e: CPUException, kind: RaiseKind) { raised(e, kind: kind) }
     override public func didDeliver() { delivered() }
+    override public func willDropDecodedCode() {
+        if pendingHook != UnsafePointer(pendingCopy) {
+            pendingCopy.pointee = pendingHook.pointee
+            pendingHook = UnsafePointer(pendingCopy)
+        }
+    }
 
     deinit {
         snapshot.deallocate()
+        pendingCopy.deallocate()
         snapshotXMM.deallocate()
     }
 
@@ -155,6 +179,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
 
     /// Ends recording with the run's exit status and flushes the file.
     public func finish(status: Int32) {
+        fast = false
         if hasPending { finishPending(retired: !yielded) }
         if !closed { writeEvent(ec: currentEC, .end(status: status), force: true) }
         detach()
@@ -162,11 +187,12 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     }
 
     func detach() {
+        fast = false
         if cpu.instructionObserver === self { cpu.instructionObserver = nil }
         if hypervisor?.observer === self { hypervisor?.observer = nil }
         if let tap = portTap, cpu.io === tap { cpu.io = tap.inner }
         mmu.observing = false
-        mmu.observedAccesses.removeAll()
+        mmu.observed.removeAll()
     }
 
     /// Re-evaluates whether records are written, opening or closing the window.
@@ -185,7 +211,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
         let observe = options.instructions && options.memory && inWindow
         if mmu.observing != observe {
             mmu.observing = observe
-            mmu.observedAccesses.removeAll(keepingCapacity: true)
+            mmu.observed.removeAll()
         }
         if opens && options.instructions { openWindow() }
     }

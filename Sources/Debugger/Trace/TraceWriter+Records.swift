@@ -26,7 +26,7 @@ extension TraceWriter {
 
     func instruction(_ r: InstructionRecord) {
         u8(TraceFormat.Kind.instruction.rawValue)
-        var flags = (r.cpl & 3) << TraceFormat.InstructionFlag.cplShift
+        var flags = (r.cpl & 3) << TraceFormat.InstructionFlag.cplShift | TraceFormat.InstructionFlag.code
         if r.rip != nextRIP { flags |= TraceFormat.InstructionFlag.explicitRIP }
         if !r.memory.isEmpty { flags |= TraceFormat.InstructionFlag.memory }
         if !r.xmm.isEmpty { flags |= TraceFormat.InstructionFlag.xmm }
@@ -45,7 +45,16 @@ extension TraceWriter {
         }
         if !r.memory.isEmpty {
             varint(UInt64(r.memory.count))
-            for m in r.memory { u8(m.size | (m.isWrite ? 0x80 : 0)); u64(m.address); u64(m.value) }
+            for m in r.memory {
+                if let run = m.run {
+                    access(address: m.address, size: Int(m.size), isWrite: m.isWrite, run: true)
+                    varint(UInt64(m.count))
+                    bytes(run)
+                } else {
+                    access(address: m.address, size: Int(m.size), isWrite: m.isWrite, run: false)
+                    for k in 0..<Int(m.size) { u8(UInt8(truncatingIfNeeded: m.value >> (8 * UInt64(k)))) }
+                }
+            }
         }
         if !r.ports.isEmpty {
             varint(UInt64(r.ports.count))
@@ -54,12 +63,23 @@ extension TraceWriter {
         nextRIP = r.rip &+ UInt64(r.bytes.count)
     }
 
-    /// A change mask (u32, bit = register number) and the new values in register order.
+    /// A memory access's header byte and address (docs/trace-format.md); its value or run follows.
+    func access(address: UInt64, size: Int, isWrite: Bool, run: Bool) {
+        let n = TraceWriter.significantBytes(address)
+        var h = UInt8(n) | UInt8(size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
+        if run { h |= TraceFormat.AccessFlag.run }
+        if isWrite { h |= TraceFormat.AccessFlag.write }
+        u8(h)
+        for k in 0..<n { u8(UInt8(truncatingIfNeeded: address >> (8 * UInt64(k)))) }
+    }
+
+    /// A count and the changed registers, each as number and value (docs/trace-format.md).
     func registerChanges(_ changes: [RegisterChange]) {
-        var mask: UInt32 = 0
-        for c in changes { mask |= 1 << UInt32(c.register) }
-        u32(mask)
-        for c in changes.sorted(by: { $0.register < $1.register }) { u64(c.value) }
+        u8(UInt8(changes.count))
+        for c in changes.sorted(by: { $0.register < $1.register }) {
+            let p = reserve(9)
+            commit(TraceWriter.storeValue(c.value, header: c.register, at: p))
+        }
     }
 
     func event(_ e: EventRecord) {

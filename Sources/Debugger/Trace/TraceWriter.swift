@@ -22,8 +22,9 @@ public final class TraceWriter {
     private var stored: [UInt8] = []
     /// A write(2) failed: the error number (later writes are dropped).
     public private(set) var failure: Int32?
-    /// The RIP after the last instruction record: the next one leaves its RIP out if it is this.
-    public var nextRIP: UInt64?
+    /// The RIP after the last instruction record: the next one leaves its RIP out if it is this
+    /// (`.max`: none yet).
+    public var nextRIP: UInt64 = .max
     /// Bytes handed to the sink so far.
     public private(set) var written: UInt64 = 0
 
@@ -79,7 +80,7 @@ public final class TraceWriter {
     func reset() {
         used = 0
         written = 0
-        nextRIP = nil
+        nextRIP = .max
         stored.removeAll(keepingCapacity: true)
     }
 
@@ -119,6 +120,24 @@ public final class TraceWriter {
     @inline(__always) func u32(_ v: UInt32) { reserve(4).storeBytes(of: v.littleEndian, as: UInt32.self); used &+= 4 }
     @inline(__always) func u64(_ v: UInt64) { reserve(8).storeBytes(of: v.littleEndian, as: UInt64.self); used &+= 8 }
 
+    /// A value as its low bytes: stores `header | code << valueLengthShift` at `p` and the bytes
+    /// after it (always writes 9 bytes; reserve them), returns how many belong to the field.
+    /// Code c < 7 is c bytes (0 for the value 0), 7 is all eight (docs/trace-format.md).
+    @inline(__always)
+    static func storeValue(_ v: UInt64, header: UInt8, at p: UnsafeMutableRawPointer) -> Int {
+        let n = (71 &- v.leadingZeroBitCount) &>> 3          // significant bytes, 0…8
+        let code = n == 8 ? 7 : n
+        p.storeBytes(of: header | UInt8(truncatingIfNeeded: code) &<< TraceFormat.valueLengthShift, as: UInt8.self)
+        (p + 1).storeBytes(of: v.littleEndian, as: UInt64.self)
+        return 1 &+ (code == 7 ? 8 : code)
+    }
+
+    /// Bytes a value of code `c` occupies.
+    static func valueBytes(code c: UInt8) -> Int { c == 7 ? 8 : Int(c) }
+
+    /// Significant bytes of `v` (0…8).
+    @inline(__always) static func significantBytes(_ v: UInt64) -> Int { (71 &- v.leadingZeroBitCount) &>> 3 }
+
     /// Unsigned LEB128.
     func varint(_ v: UInt64) {
         var v = v
@@ -130,15 +149,17 @@ public final class TraceWriter {
     }
 
     func bytes(_ b: [UInt8]) {
-        b.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = min(raw.count - off, TraceWriter.capacity - used)
-                if n == 0 { flush(); continue }
-                (buffer + used).copyMemory(from: raw.baseAddress! + off, byteCount: n)
-                used += n
-                off += n
-            }
+        b.withUnsafeBytes { bytes($0) }
+    }
+
+    func bytes(_ raw: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < raw.count {
+            let n = min(raw.count - off, TraceWriter.capacity - used)
+            if n == 0 { flush(); continue }
+            (buffer + used).copyMemory(from: raw.baseAddress! + off, byteCount: n)
+            used += n
+            off += n
         }
     }
 
