@@ -28,8 +28,8 @@ public struct ObservedAccess: Equatable, Sendable {
     }
 
     /// Bytes covered.
-    public var length: UInt64 { UInt64(size) &* UInt64(count) }
-    public var isRun: Bool { count != 1 }
+    @inlinable public var length: UInt64 { UInt64(size) &* UInt64(count) }
+    @inlinable public var isRun: Bool { count != 1 }
 
     /// True if this access touches a byte of `start ..< start + length`.
     public func overlaps(_ start: UInt64, length: UInt64) -> Bool {
@@ -40,12 +40,12 @@ public struct ObservedAccess: Equatable, Sendable {
 /// The accesses observed since the consumer last emptied the log: a growable buffer without
 /// reference counting or copy-on-write (one append per observed access on the traced path).
 public final class ObservedAccessLog {
-    public private(set) var base: UnsafeMutablePointer<ObservedAccess>
-    public private(set) var count = 0
+    @usableFromInline var base: UnsafeMutablePointer<ObservedAccess>
+    @usableFromInline var used = 0
     private var capacity = 64
     /// The bytes of runs (`ObservedAccess.value` is an offset here).
     public private(set) var runData: UnsafeMutableRawPointer
-    private var runUsed = 0
+    @usableFromInline var runUsed = 0
     private var runCapacity = 1 << 16
 
     init() {
@@ -58,10 +58,12 @@ public final class ObservedAccessLog {
         runData.deallocate()
     }
 
-    public var isEmpty: Bool { count == 0 }
+    /// Accesses in the log.
+    @inlinable public var count: Int { used }
+    @inlinable public var isEmpty: Bool { used == 0 }
 
     /// The accesses, oldest first (valid until the log changes).
-    public var accesses: UnsafeBufferPointer<ObservedAccess> { UnsafeBufferPointer(start: base, count: count) }
+    @inlinable public var accesses: UnsafeBufferPointer<ObservedAccess> { UnsafeBufferPointer(start: base, count: used) }
 
     /// The bytes of run `a`.
     public func bytes(of a: ObservedAccess) -> UnsafeRawBufferPointer {
@@ -69,20 +71,20 @@ public final class ObservedAccessLog {
     }
 
     /// Empties the log.
-    @inline(__always) public func removeAll() {
-        count = 0
+    @inlinable public func removeAll() {
+        used = 0
         runUsed = 0
     }
 
     @inline(__always) func append(_ a: ObservedAccess) {
-        if _slowPath(count == capacity) { grow() }
-        (base + count).initialize(to: a)
-        count &+= 1
+        if _slowPath(used == capacity) { grow() }
+        (base + used).initialize(to: a)
+        used &+= 1
     }
 
     private func grow() {
         let bigger = UnsafeMutablePointer<ObservedAccess>.allocate(capacity: 2 * capacity)
-        bigger.moveInitialize(from: base, count: count)
+        bigger.moveInitialize(from: base, count: used)
         base.deallocate()
         base = bigger
         capacity *= 2
@@ -114,24 +116,72 @@ extension MMU {
         }
     }
 
-    /// The physical address of `va` for an observed read or write: from the observed-access
-    /// translation cache, else by `translate` (which sets the A/D bits) and then cached. The
-    /// access itself goes through `readPhysical`/`writePhysical`, so decoded-code writes and MMIO
-    /// are noticed as without observation. `flushTLB` and `invalidate` drop these entries too,
-    /// and setting `observing` starts from an empty cache.
-    func observedTranslate(_ va: UInt64, _ kind: AccessKind, user: Bool) -> UInt64? {
+    /// A host pointer for an observed access at `va` in plain RAM, through the observed-access
+    /// TLBs (host addends, like the read and write TLBs, kept apart so the untraced fast paths
+    /// never see them). Nil if the access faults, the page is not RAM, or a write would touch
+    /// decoded code: the caller then takes the general path (`translate`, which also sets A/D
+    /// and `fault`, and `readPhysical`/`writePhysical`, which see MMIO and code writes).
+    /// `flushTLB`, `invalidate` and `markCode` drop these entries too, and setting `observing`
+    /// starts from empty tables.
+    @inline(__always)
+    func observedHost(_ va: UInt64, write: Bool, user: Bool) -> UnsafeMutableRawPointer? {
         let vpn = va >> 12
-        let tag = vpn | (user ? TLBTable.userTag : 0)
-        let table = kind == .write ? observedWriteTLB : observedReadTLB
-        let slot = Int(truncatingIfNeeded: vpn) & TLBTable.mask
-        let e = table.slots[slot]
-        if e.tag == tag { return va &+ UInt64(e.addend) }
-        guard let pa = translate(va, kind, user: user) else { return nil }
-        table.slots[slot] = TLBEntry(tag: tag, addend: UInt(truncatingIfNeeded: (pa & ~0xFFF) &- (va & ~0xFFF)))
-        return pa
+        let table = write ? observedWriteTLB : observedReadTLB
+        let e = table.slots[Int(truncatingIfNeeded: vpn) & TLBTable.mask]
+        if _fastPath(e.tag == vpn | (user ? TLBTable.userTag : 0)) {
+            return UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: va) &+ e.addend)
+        }
+        return observedFill(va, write: write, user: user)
     }
 
-    @usableFromInline
+    @inline(never)
+    func observedFill(_ va: UInt64, write: Bool, user: Bool) -> UnsafeMutableRawPointer? {
+        guard let pa = translate(va, write ? .write : .read, user: user) else { return nil }
+        let page = pa & ~0xFFF
+        guard page + 0x1000 <= ram.size, let host = ram.pointer(page) else { return nil }
+        if write && code.isCode(page: pa >> 12) { return nil }
+        let vpn = va >> 12
+        let table = write ? observedWriteTLB : observedReadTLB
+        table.slots[Int(truncatingIfNeeded: vpn) & TLBTable.mask] =
+            TLBEntry(tag: vpn | (user ? TLBTable.userTag : 0), addend: UInt(bitPattern: host) &- UInt(truncatingIfNeeded: va & ~0xFFF))
+        return host + Int(va & 0xFFF)
+    }
+
+    /// `readSlow` while observing: the access, recorded.
+    func observedRead(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
+        let v: UInt64
+        if size <= 0x1000 - Int(va & 0xFFF), let p = observedHost(va, write: false, user: user) {
+            switch size {
+            case 1: v = UInt64(p.load(as: UInt8.self))
+            case 2: v = UInt64(p.loadUnaligned(as: UInt16.self))
+            case 4: v = UInt64(p.loadUnaligned(as: UInt32.self))
+            default: v = p.loadUnaligned(as: UInt64.self)
+            }
+        } else {
+            guard let r = readSlowUnobserved(va, size: size, user: user) else { return nil }
+            v = r
+        }
+        observe(va, size: size, isWrite: false, value: v)
+        return v
+    }
+
+    /// `writeSlow` while observing: the access, recorded.
+    func observedWrite(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
+        if size <= 0x1000 - Int(va & 0xFFF), let p = observedHost(va, write: true, user: user) {
+            switch size {
+            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: 0, as: UInt16.self)
+            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: 0, as: UInt32.self)
+            default: p.storeBytes(of: value, toByteOffset: 0, as: UInt64.self)
+            }
+        } else {
+            guard writeSlowUnobserved(va, size: size, value: value, user: user) else { return false }
+        }
+        observe(va, size: size, isWrite: true, value: value)
+        return true
+    }
+
+    @inline(__always)
     func observe(_ va: UInt64, size: Int, isWrite: Bool, value: UInt64) {
         let mask: UInt64 = size >= 8 ? ~0 : (1 << (8 * UInt64(size))) &- 1
         observed.append(ObservedAccess(address: va, size: UInt8(truncatingIfNeeded: size), isWrite: isWrite, value: value & mask))
@@ -143,11 +193,7 @@ extension MMU {
     /// element). Without observation it is `hostPointer`.
     public func observedHostPointer(_ va: UInt64, write: Bool) -> UnsafeMutableRawPointer? {
         guard observing else { return hostPointer(va, write: write) }
-        guard let pa = observedTranslate(va, write ? .write : .read, user: userMode) else { return nil }
-        let page = pa & ~0xFFF
-        guard page + 0x1000 <= ram.size, let host = ram.pointer(page) else { return nil }
-        if write && code.isCode(page: pa >> 12) { return nil }
-        return host + Int(pa & 0xFFF)
+        return observedHost(va, write: write, user: userMode)
     }
 
     /// Records a bulk access of `count` elements of `size` bytes at `va` (lowest address) whose

@@ -159,15 +159,14 @@ public final class MMU {
 
     @usableFromInline
     func readSlow(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
-        guard let v = readSlowUnobserved(va, size: size, user: user) else { return nil }
-        if observing { observe(va, size: size, isWrite: false, value: v) }
-        return v
+        if observing { return observedRead(va, size: size, user: user) }
+        return readSlowUnobserved(va, size: size, user: user)
     }
 
     func readSlowUnobserved(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
-            guard let pa = observing ? observedTranslate(va, .read, user: user) : translate(va, .read, user: user) else { return nil }
+            guard let pa = translate(va, .read, user: user) else { return nil }
             return readPhysical(pa, size: size)
         }
         // Crosses a page: translate both pages before touching either.
@@ -183,15 +182,14 @@ public final class MMU {
 
     @usableFromInline
     func writeSlow(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
-        guard writeSlowUnobserved(va, size: size, value: value, user: user) else { return false }
-        if observing { observe(va, size: size, isWrite: true, value: value) }
-        return true
+        if observing { return observedWrite(va, size: size, value: value, user: user) }
+        return writeSlowUnobserved(va, size: size, value: value, user: user)
     }
 
     func writeSlowUnobserved(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
         let first = 0x1000 - Int(va & 0xFFF)
         if size <= first {
-            guard let pa = observing ? observedTranslate(va, .write, user: user) : translate(va, .write, user: user) else { return false }
+            guard let pa = translate(va, .write, user: user) else { return false }
             writePhysical(pa, size: size, value: value)
             return true
         }
@@ -267,6 +265,7 @@ public final class MMU {
     public func markCode(_ pa: UInt64, length: UInt64) {
         if code.mark(pa, length: length), let host = ram.pointer(pa & ~0xFFF) {
             writeTLB.flush(hostPage: UInt(bitPattern: host))
+            if observing { observedWriteTLB.flush(hostPage: UInt(bitPattern: host)) }
         }
     }
 

@@ -215,7 +215,29 @@ extension TraceRecorder {
 
     /// The pending instruction's data accesses (docs/trace-format.md): header byte, the
     /// address's significant bytes, then the value (`size` bytes) or a run's count and bytes.
+    @inline(__always)
     func writeAccesses(_ w: TraceWriter) {
+        let log = observed
+        let accesses = log.accesses
+        // The common case: one plain access (a load, a store, a push).
+        if accesses.count == 1 && !accesses[0].isRun {
+            let a = accesses[0]
+            let q = w.reserve(2 + 8 + 8)
+            let n = TraceWriter.significantBytes(a.address)
+            var h = UInt8(truncatingIfNeeded: n) | UInt8(truncatingIfNeeded: a.size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
+            if a.isWrite { h |= TraceFormat.AccessFlag.write }
+            q.storeBytes(of: 1 as UInt8, as: UInt8.self)
+            q.storeBytes(of: h, toByteOffset: 1, as: UInt8.self)
+            q.storeBytes(of: a.address.littleEndian, toByteOffset: 2, as: UInt64.self)
+            q.storeBytes(of: a.value.littleEndian, toByteOffset: 2 + n, as: UInt64.self)
+            w.commit(2 + n + Int(a.size))
+            log.removeAll()
+            return
+        }
+        writeAccessList(w)
+    }
+
+    func writeAccessList(_ w: TraceWriter) {
         let log = observed
         let accesses = log.accesses
         w.varint(UInt64(accesses.count))
