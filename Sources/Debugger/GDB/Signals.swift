@@ -2,7 +2,7 @@
 // Signal numbers on the wire: the gdb remote protocol numbers signals its own way (binutils-gdb
 // include/gdb/signals.def, `GDB_SIGNAL_*`), which matches Linux's (x86-64 asm/signal.h) only up to
 // SIGKILL and for SIGSEGV, SIGPIPE, SIGALRM, SIGTERM; gdbserver translates both ways
-// (gdb/common/signals.c gdb_signal_from_host / gdb_signal_to_host), and so does the stub.
+// (gdbsupport/signals.cc gdb_signal_from_host), and so does the stub for what it reports.
 
 enum GDBSignal {
     /// gdb's number for each Linux signal 1…31 (index = Linux number; 0 stays 0).
@@ -34,18 +34,6 @@ enum GDBSignal {
         case 33...63: UInt8(45 + n - 33)
         case 64: 78
         default: 143
-        }
-    }
-
-    /// The Linux signal for gdb's number `g`; nil if Linux has none.
-    static func toLinux(_ g: UInt8) -> Int32? {
-        if g == 0 { return 0 }
-        if let n = fromLinuxTable.firstIndex(of: g), n > 0 { return Int32(n) }
-        switch g {
-        case 77: return 32
-        case 45...75: return Int32(g) - 45 + 33
-        case 78: return 64
-        default: return nil
         }
     }
 }
