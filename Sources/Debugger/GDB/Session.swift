@@ -139,7 +139,9 @@ public final class GDBSession: Supervisor {
         if let ec = before, exit != .syscall, cpu.instret > instretAtRun { origRAX[ObjectIdentifier(ec)] = nil }
         switch exit {
         case .stopRequested where yieldHeld:
+            // As if its time slice ended, with a reschedule due: the scheduler sets it aside.
             yieldHeld = false
+            hypervisor.debugHold(allBut: hypervisor.debugHeldRunner)
             return hypervisor.handle(.budgetExhausted, machine: machine)
         case .exception(let e):
             if let ec = before, let linux = hypervisor.debugSignal(of: ec, for: e) {
