@@ -13,7 +13,7 @@ L=guests/build/linux
 OUT=.build/gdb-test
 rm -rf "$OUT"; mkdir -p "$OUT"
 command -v gdb >/dev/null || { echo "gdb-test: gdb not installed (make deps)"; exit 2; }
-for f in "$EMU" $L/hello $L/watch $L/bench_sha256 guests/build/images/multi.img; do
+for f in "$EMU" $L/hello $L/watch $L/bench_sha256 $L/faults $L/spin_flags guests/build/images/multi.img; do
   [ -e "$f" ] || { echo "gdb-test: $f missing (make build guests)"; exit 2; }
 done
 pass=0; fail=0
@@ -67,7 +67,8 @@ gdb_native() {
 # The lines both runs share: not emu's first stop at _start, not how the inferior is named when
 # it ends or detaches, not the program's own output.
 comparable() {
-  grep -v -e '^0x[0-9a-f]* in _start ()$' -e '^\[Inferior 1 ' -e '^Hello from a static' -e '^counter [0-9]' "$1"
+  grep -v -e '^0x[0-9a-f]* in _start ()$' -e '^\[Inferior 1 ' -e '^Hello from a static' -e '^counter [0-9]' \
+    -e '^faults: ' -e '^recovered from signal' -e '^after int3$' "$1"
 }
 
 # same NAME DESC: native and emu printed the same comparable lines.
@@ -136,13 +137,30 @@ if start_emu monitor run $L/hello; then
   if d=$(diff <(grep '^\$' "$OUT/monitor-native.native") <(grep '^\$' "$OUT/monitor.gdb")); then
     ok "stepi over syscall: rax, orig_rax and pc after the reply as native gdb"
   else bad "stepi over syscall: native < > emu" "$d"; fi
-  has monitor "hv-step: the forwarding path of writev, then the stop after it" \
-    "hv: foreign syscall nr=$writev_nr rip=0x$syscall_addr -> portal 0x32" \
-    'hv: ipc: message to portal 0x32 id=0x1 mtd=0x80ffffff' 'hv: ipc: reply to exception' \
-    "\$1 = $greeting_len" "\$2 = $writev_nr"
-  if grep -qE "^hv: personality: pid 1 writev\(0x1, 0x[0-9a-f]+, 0x2, .*\) = 0x$(printf '%x' "$greeting_len")$" "$OUT/monitor.gdb"; then
-    ok "hv-step: the personality's writev event with its result"
-  else bad "hv-step: no personality event for writev" "$(cat "$OUT/monitor.gdb")"; fi
+  # hv-step prints the path as `emu trace show` prints the same syscall of a --trace run: the same
+  # lines in the same order, from the trap to the resume. Two fields differ by what gdb did:
+  # QUAL (the last #PF: gdb's memory reads fault pages in earlier) and the personality's text
+  # (strace-decoded only when the trace was on from boot); they are masked on both sides.
+  ret=$(printf '%x' $((0x$syscall_addr + 2)))
+  mask() { sed -E -e 's/qual0=0x[0-9a-f]+ qual1=0x[0-9a-f]+/qual0=… qual1=…/' -e 's/^( +personality  writev\().*(\) = 35)$/\1…\2/'; }
+  sed -n "/^hv-step on: /,/^0x0*$ret in __stdio_write ()\$/p" "$OUT/monitor.gdb" | sed '1d;$d' | mask >"$OUT/hvstep.lines"
+  "$EMU" run --trace "$OUT/hello.trace" $L/hello >/dev/null 2>&1 && "$EMU" trace show "$OUT/hello.trace" >"$OUT/hello.show" 2>&1
+  grep -E '^ {8}hv  |^ {12}personality  ' "$OUT/hello.show" |
+    sed -n "/^ *hv  trap: syscall from hello\/main, rip=0x$ret\$/,/^ *hv  resume hello\/main (iret) at rip=0x$ret\$/p" | mask >"$OUT/hvstep.trace"
+  if [ "$(wc -l <"$OUT/hvstep.lines")" -ge 8 ] && d=$(diff "$OUT/hvstep.trace" "$OUT/hvstep.lines"); then
+    ok "hv-step: writev's path (trap … resume, $(wc -l <"$OUT/hvstep.lines") lines) as emu trace show prints it"
+  else bad "hv-step: trace show < > hv-step" "$d$(cat "$OUT/hvstep.lines")"; fi
+  has monitor "hv-step: the path's steps, then the stop after it and writev's result" \
+    "        hv  trap: syscall from hello/main, rip=0x$ret" \
+    '        hv  foreign check: PD hello is foreign, NSCT clear -> forward to the foreign-syscall portal' \
+    '        hv  portal lookup: selector 0x32 -> PT id=0x1 handler root/linux-syscalls MTD 0x80ffffff' \
+    '        hv  handler entry: root/linux-syscalls runs for hello/main, rdi=portal id 0x1' \
+    "        hv  resume hello/main (iret) at rip=0x$ret" "\$1 = $greeting_len" "\$2 = $writev_nr"
+  if grep -qE "^        hv  UTCB load into root/linux-syscalls \(MTD 0x80ffffff\): rax=0x$(printf '%x' $writev_nr) " "$OUT/monitor.gdb" &&
+     grep -qE "^            personality  writev\(1, 0x[0-9a-f]+, 2, .*\) = $greeting_len$" "$OUT/monitor.gdb" &&
+     grep -qE "^        hv  reply from root/linux-syscalls to hello/main \(MTD 0x40004d\): rax=0x$(printf '%x' "$greeting_len") " "$OUT/monitor.gdb"; then
+    ok "hv-step: UTCB load of writev, the personality's dispatch with its result, the reply"
+  else bad "hv-step: no UTCB load/dispatch/reply for writev" "$(cat "$OUT/monitor.gdb")"; fi
   # hello's PD holds its 32 exception portals (event base 0, pointing at the roottask's
   # exception EC, portal ID pid << 8 | vector) and the syscall portal at 50 = 0x32 (ID = pid),
   # all with MTD 0x80ffffff (the runtime default 0x00ffffff plus FPU, Roottask.portalMTD);
@@ -208,6 +226,125 @@ PY
   if [ "$(cat "$OUT/interrupt.gdb")" = $'$OK#9a\n$T02thread:1;#d4\n$OK#9a' ] && [ "$EMU_STATUS" = 137 ]; then
     ok "^C stops a running target with SIGINT; vKill ends it"
   else bad "^C: status $EMU_STATUS" "$(cat "$OUT/interrupt.gdb")"; fi
+fi
+
+# 8. Guest faults reach gdb as signals before delivery (ptrace's signal-delivery-stop): SIGSEGV,
+#    SIGILL, SIGFPE stop at the faulting instruction; `continue` passes the signal (the process
+#    dies: `X`, "Program terminated with signal …"), `signal 0` discards it (the instruction
+#    faults again), a handler runs when passed, an int3's SIGTRAP is not passed and the program
+#    runs on. All as native gdb prints it.
+fault_session() {   # NAME MODE STATUS DESC CMD…
+  local name=$1 mode=$2 want=$3 desc=$4; shift 4
+  if start_emu "$name" run $L/faults "$mode"; then
+    gdb_emu "$name" $L/faults "set args $mode" "$@"
+    gdb_native "$name" $L/faults "set args $mode" "$@"
+    same "$name" "$desc: as native gdb"
+    [ "$EMU_STATUS" = "$want" ] && ok "$desc: emu ends with status $want" || bad "$desc: status $EMU_STATUS, want $want" "$(cat "$OUT/$name.gdb")"
+  fi
+}
+fault_session segv segv 139 "SIGSEGV stop, registers, continue kills" continue 'p $pc' 'info registers rip' 'x/i $pc' 'bt' continue
+has segv "SIGSEGV: stop and X packet" 'Program received signal SIGSEGV, Segmentation fault.' \
+  'Program terminated with signal SIGSEGV, Segmentation fault.' 'The program no longer exists.'
+fault_session segv0 segv 137 "signal 0 discards SIGSEGV, the store faults again" continue 'signal 0' 'p $pc' kill
+[ "$(grep -c '^Program received signal SIGSEGV, Segmentation fault.$' "$OUT/segv0.gdb")" = 2 ] &&
+  ok "signal 0: two SIGSEGV stops" || bad "signal 0: two SIGSEGV stops" "$(cat "$OUT/segv0.gdb")"
+fault_session ill ill 132 "SIGILL (ud2) stop, continue kills" continue 'x/i $pc' continue
+has ill "SIGILL: stop and X packet" 'Program received signal SIGILL, Illegal instruction.' \
+  'Program terminated with signal SIGILL, Illegal instruction.'
+fault_session fpe fpe 136 "SIGFPE (idiv by 0) stop, continue kills" continue 'x/i $pc' 'p $rip' continue
+has fpe "SIGFPE: stop and X packet" 'Program received signal SIGFPE, Arithmetic exception.' \
+  'Program terminated with signal SIGFPE, Arithmetic exception.'
+fault_session trap trap 0 "SIGTRAP (int3) stop, not passed, runs on" continue 'x/i $pc' continue
+has trap "SIGTRAP: stop, then the program ends normally" 'Program received signal SIGTRAP, Trace/breakpoint trap.'
+grep -qx 'after int3' "$OUT/trap.stdout" && ok "SIGTRAP: the program ran on after the int3" || bad "SIGTRAP: stdout" "$(cat "$OUT/trap.stdout")"
+fault_session handler handler 0 "SIGSEGV passed to a handler: stepi enters it, continue recovers" continue stepi 'p $pc' 'bt 1' continue
+grep -qx 'recovered from signal 11' "$OUT/handler.stdout" && ok "SIGSEGV handler ran under gdb" || bad "handler: stdout" "$(cat "$OUT/handler.stdout")"
+
+# 9. vCont;s:T with no default action steps T alone: the other threads stay stopped (all-stop
+#    mode, gdb manual "vCont"); with a default `c` they may run. multi.img has three ECs.
+if start_emu hold boot guests/build/images/multi.img; then
+  timeout 30 python3 - "$PORT" >"$OUT/hold.gdb" 2>&1 <<'PY'
+import socket, sys, re
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def send(p): s.sendall(b"$%s#%02x" % (p.encode(), sum(p.encode()) & 0xFF))
+buf = b""
+def reply():
+    global buf
+    while True:
+        m = re.search(rb"\$([^#]*)#..", buf)
+        if m: buf = buf[m.end():]; return m.group(1).decode()
+        buf += s.recv(65536)
+def ask(p): send(p); return reply()
+ask("QStartNoAckMode")
+stop = ask("?")
+current = int(re.search(r"thread:([0-9a-f]+);", stop).group(1), 16)
+threads = [int(t, 16) for t in ask("qfThreadInfo")[1:].split(",")]
+target = max(t for t in threads if t != current)
+def regs():
+    out = {}
+    for t in threads:
+        if t != target: ask("Hg%x" % t); out[t] = ask("g")
+    return out
+before = regs()
+steps = [ask("vCont;s:%x" % target) for _ in range(50)]
+after = regs()
+print("current", current, "target", target, "threads", threads)
+print("stops", sorted(set(re.sub(r"^T05", "", x) for x in steps)))
+print("others unchanged" if before == after else "others changed")
+send("vKill;1"); print(reply())
+PY
+  wait "$EMU_PID"
+  if grep -qx 'others unchanged' "$OUT/hold.gdb" && grep -qE "^stops \['thread:[0-9a-f]+;'\]$" "$OUT/hold.gdb"; then
+    ok "vCont;s:T: 50 steps of one thread, the other threads' registers unchanged"
+  else bad "vCont;s:T: others ran" "$(cat "$OUT/hold.gdb")"; fi
+fi
+
+# 10. A ^C stop shows architectural RFLAGS: spin_flags loops over add; mov; nop×3; cmp; jmp, whose
+#     `add` skips its flags in a free run (the `cmp` overwrites them). At each of 12 interrupts the
+#     flags must be the ones the last flag-writing instruction produced, computed from RCX/RDX/RBX.
+if start_emu flags run $L/spin_flags; then
+  add=$(nm $L/spin_flags | awk '$3 == "spin_add" { print $1 }'); cmp=$(nm $L/spin_flags | awk '$3 == "spin_cmp" { print $1 }')
+  timeout 60 python3 - "$PORT" "$add" "$cmp" >"$OUT/flags.gdb" 2>&1 <<'PY'
+import socket, sys, re, time, struct
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+add, cmp = int(sys.argv[2], 16), int(sys.argv[3], 16)
+def send(p): s.sendall(b"$%s#%02x" % (p.encode(), sum(p.encode()) & 0xFF))
+buf = b""
+def reply():
+    global buf
+    while True:
+        m = re.search(rb"\$([^#]*)#..", buf)
+        if m: buf = buf[m.end():]; return m.group(1).decode()
+        buf += s.recv(65536)
+def ask(p): send(p); return reply()
+def reg(n): return struct.unpack("<Q", bytes.fromhex(ask("p%x" % n).ljust(16, "0")))[0]
+def flags(result, carry, overflow):   # CF PF ZF SF OF of a 64-bit add/sub result
+    r = result & (2**64 - 1)
+    pf = bin(r & 0xFF).count("1") % 2 == 0
+    return {"CF": carry, "PF": pf, "ZF": r == 0, "SF": r >> 63 == 1, "OF": overflow}
+bits = {"CF": 0, "PF": 2, "ZF": 6, "SF": 7, "OF": 11}
+ask("QStartNoAckMode")
+bad = 0
+for k in range(12):
+    send("c"); time.sleep(0.05 + 0.02 * k)
+    s.sendall(b"\x03"); stop = reply()
+    rip, rcx, rdx, rbx, ef = reg(0x10), reg(2), reg(3), reg(1), reg(0x11)
+    if add < rip <= cmp:      # the add ran last: rcx = old + 1
+        want = flags(rcx, rcx == 0, rcx == 2**63)
+    else:                     # the cmp ran last: rdx - rbx
+        d = (rdx - rbx) & (2**64 - 1)
+        sd, sb = rdx - (rdx >> 63 << 64), rbx - (rbx >> 63 << 64)
+        want = flags(d, rdx < rbx, not (-2**63 <= sd - sb < 2**63))
+    got = {f: bool(ef >> b & 1) for f, b in bits.items()}
+    ok = got == want
+    bad += not ok
+    print(stop, hex(rip), "ok" if ok else "stale: got %s want %s" % (got, want))
+print("consistent" if bad == 0 else "%d inconsistent" % bad)
+send("vKill;1"); print(reply())
+PY
+  wait "$EMU_PID"
+  grep -qx consistent "$OUT/flags.gdb" && [ "$(grep -c '^T02thread:1; ' "$OUT/flags.gdb")" = 12 ] &&
+    ok "^C: 12 SIGINT stops inside a flag-eliding loop, RFLAGS architectural at each" || bad "^C RFLAGS" "$(cat "$OUT/flags.gdb")"
 fi
 
 echo "gdb tests: $pass passed, $fail failed"

@@ -99,7 +99,7 @@ final class Wire {
         let w = Wire()
         w.send(["QStartNoAckMode", "+", "qXfer:features:read:target.xml:0,100", "qXfer:features:read:target.xml:64,4000",
                 "qXfer:features:read:other.xml:0,10", "c"])
-        #expect(w.stub.serve(stop: StopEvent(thread: 1), announce: false) == .continue)
+        #expect(w.stub.serve(stop: StopEvent(thread: 1), announce: false) == .continue())
         let r = w.replies()
         #expect(r.count == 4)
         let doc = Array(TargetDescription.xml.utf8)
@@ -142,6 +142,49 @@ final class Wire {
         #expect(w.stub.stopReply(StopEvent(signal: StopEvent.sigint, thread: 2)) == "T02thread:2;")
         // gdb did not announce hwbreak+: the reason is left out.
         #expect(w.stub.stopReply(StopEvent(thread: 1, reason: .hardwareBreakpoint)) == "T05thread:1;")
+    }
+
+    /// gdb manual §E.2 "vCont": the leftmost action naming a thread applies to it, else the
+    /// default; a thread no action names stays stopped (all-stop). `C`/`S` carry gdb's signal.
+    @Test(arguments: [
+        ("vCont;s:2", ResumeAction.step(thread: 2, signal: 0, othersRun: false)),
+        ("vCont;s:p1.2;c:p1.-1", .step(thread: 2, signal: 0, othersRun: true)),
+        ("vCont;s:2;c", .step(thread: 2, signal: 0, othersRun: true)),
+        ("vCont;S0b:1", .step(thread: 1, signal: 11, othersRun: false)),
+        ("vCont;C0b:1;c", .continue(signal: 11, only: nil)),
+        ("vCont;c:2;C0b", .continue(signal: 11, only: nil)),
+        ("vCont;C0b:1", .continue(signal: 11, only: 1)),
+        ("vCont;c", .continue(signal: 0, only: nil)),
+        ("C0b", .continue(signal: 11)),
+        ("C05;401000", .continue(signal: 5)),
+        ("S04", .step(thread: 1, signal: 4)),
+    ])
+    func resumeActions(packet: String, action: ResumeAction) {
+        let w = Wire()
+        w.send(["QStartNoAckMode", "+", packet])
+        #expect(w.stub.serve(stop: StopEvent(signal: 11, thread: 1), announce: false) == action)
+    }
+
+    @Test func malformedResumesAreRefused() {
+        let w = Wire()
+        w.send(["QStartNoAckMode", "+", "vCont;x", "vCont;Cz:1", "C", "k"])
+        #expect(w.stub.serve(stop: StopEvent(thread: 1), announce: false) == .kill)
+        #expect(w.replies() == ["OK", "E01", "E01", "E01"])
+    }
+
+    @Test func exitPacketsAndSignalNumbers() {
+        // include/gdb/signals.def against Linux's asm/signal.h.
+        #expect(GDBSignal.fromLinux(11) == 11 && GDBSignal.fromLinux(7) == 10 && GDBSignal.fromLinux(10) == 30)
+        #expect(GDBSignal.fromLinux(12) == 31 && GDBSignal.fromLinux(17) == 20 && GDBSignal.fromLinux(31) == 12)
+        #expect(GDBSignal.fromLinux(32) == 77 && GDBSignal.fromLinux(34) == 46 && GDBSignal.fromLinux(64) == 78)
+        let w = Wire()
+        w.stub.noAck = true
+        w.stub.sendExit(status: 139, signal: GDBSignal.fromLinux(11), linger: 0)
+        let x = w.replies()
+        let v = Wire()
+        v.stub.noAck = true
+        v.stub.sendExit(status: 3, signal: nil, linger: 0)
+        #expect(x == ["X0b"] && v.replies() == ["W03"])
     }
 
     @Test func aClosedConnectionDetaches() {

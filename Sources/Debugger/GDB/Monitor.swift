@@ -3,7 +3,8 @@
 // shows them. `pds` lists the protection domains with their ECs; `caps PD` a PD's object
 // capabilities (selector, kind, permissions, what they name); `utcb EC` an EC's UTCB as Hedron
 // lays it out (include/utcb.hpp: header, then the exception layout `Utcb_data`); `trace on|off`
-// the hypervisor trace; `hv-step on|off` the narration of a stepped syscall's path.
+// the hypervisor trace; `hv-step on|off` the narration of a stepped syscall's path
+// (HVStepNarration.swift).
 import Hypervisor
 
 extension GDBSession {
@@ -13,7 +14,7 @@ extension GDBSession {
       caps PD           object capabilities of PD (a name from `pds` or its number)
       utcb EC           the UTCB of EC (thread number, NAME or PD/NAME)
       trace on|off      the hypervisor's trace of hypercalls and IPC
-      hv-step on|off    stepping over a forwarded syscall prints each hypervisor event of its path
+      hv-step on|off    stepping over a forwarded syscall prints its path as `emu trace show` does
     """
 
     public func monitor(_ command: String, output: (String) -> Void) {

@@ -38,8 +38,16 @@ public final class GDBSession: Supervisor {
     /// The EC being single-stepped, and whether its step has retired an instruction yet.
     var stepping: ExecutionContext?
     var stepProgress = false
-    /// `monitor hv-step`: narrate the hypervisor's events of a stepped syscall.
+    /// `monitor hv-step`: narrate the hypervisor's events of a stepped syscall; the narration
+    /// of the step under way.
     var hvStep = false
+    var narration: HVStepNarration?
+    /// ^C came while a free run had stopped inside a block with stale flags: the instructions
+    /// still to run one by one before the SIGINT stop (CPU.instructionsToFlagsLive).
+    var interruptRest = 0
+    var interruptRequested = false
+    /// A hold (vCont naming one thread) has the EC in the CPU switched away before it runs.
+    var yieldHeld = false
     var trace: HypervisorTraceHook!
     /// `monitor trace on|off`; the default sends the hypervisor's trace lines to stderr.
     var traceControl: TraceControl?
@@ -82,6 +90,9 @@ public final class GDBSession: Supervisor {
         } else if let stop = pendingStop {
             pendingStop = nil
             serve(stop, announce: true)
+        } else if interruptRequested {
+            interruptRequested = false
+            serve(StopEvent(signal: StopEvent.sigint, thread: currentThread), announce: true)
         } else if let s = stub, s.connection.hasInput() {
             // While running gdb sends nothing but ^C (all-stop mode, §E.9 "Interrupts").
             var interrupted = false
@@ -92,13 +103,27 @@ public final class GDBSession: Supervisor {
                 detach()
             } else if interrupted {
                 stepping = nil
-                serve(StopEvent(signal: StopEvent.sigint, thread: currentThread), announce: true)
+                // Stop where every register is architectural: finish the block one instruction
+                // at a time if the run stopped inside it after an instruction that skipped its flags.
+                interruptRest = cpu.instructionsToFlagsLive
+                if interruptRest > 0 {
+                    interruptRequested = true
+                } else {
+                    serve(StopEvent(signal: StopEvent.sigint, thread: currentThread), announce: true)
+                }
             }
         }
         if stub != nil {
-            let oneByOne = (stepping != nil && stepping === hypervisor.current) || !watchpoints.isEmpty
+            let oneByOne = (stepping != nil && stepping === hypervisor.current) || !watchpoints.isEmpty || interruptRest > 0
             if cpu.singleStep != oneByOne { cpu.singleStep = oneByOne }
-            budget = oneByOne ? 1 : min(budget, GDBSession.pollInterval)
+            // The rest of an interrupted block runs past the time slice: a few instructions.
+            budget = interruptRest > 0 ? min(proposed, UInt64(interruptRest)) : oneByOne ? 1 : min(budget, GDBSession.pollInterval)
+            interruptRest = 0
+            // A held EC in the CPU runs nothing: it is switched away (`handle(.stopRequested)`).
+            if let alone = hypervisor.debugHeldRunner, let c = hypervisor.current, c !== alone, !c.isHost {
+                yieldHeld = true
+                cpu.stopRequested = true
+            }
         }
         instretAtRun = cpu.instret
         return budget
@@ -113,6 +138,28 @@ public final class GDBSession: Supervisor {
         // ran user instructions since shows -1, as Linux's pt_regs of an exception entry do.
         if let ec = before, exit != .syscall, cpu.instret > instretAtRun { origRAX[ObjectIdentifier(ec)] = nil }
         switch exit {
+        case .stopRequested where yieldHeld:
+            // As if its time slice ended, with a reschedule due: the scheduler sets it aside.
+            yieldHeld = false
+            hypervisor.debugHold(allBut: hypervisor.debugHeldRunner)
+            return hypervisor.handle(.budgetExhausted, machine: machine)
+        case .exception(let e):
+            if let ec = before, let linux = hypervisor.debugSignal(of: ec, for: e) {
+                // The roottask will turn it into a signal: stop first, as a ptraced thread stops
+                // before a signal is delivered (ptrace(2) "Signal-delivery-stop"); gdb decides.
+                let signal = GDBSignal.fromLinux(linux)
+                if stepping === ec { stepping = nil }
+                let passed = serve(StopEvent(signal: signal, thread: threadID(ec)), announce: true)
+                if killed { return killedDecision }
+                // Not passed (`signal 0`, `handle nopass`): the faulting instruction runs again,
+                // after a trap (int3) the next one. Another signal in its place is not supported.
+                if passed != signal {
+                    if passed != 0 {
+                        FileOutput.standardError("emu: gdb: signal \(passed) in place of signal \(signal) is not supported; the fault is discarded\n")
+                    }
+                    return .resume
+                }
+            }
         case .breakpoint:
             if let ec = before {
                 let kind: StopEvent.Reason = softwareBreakpoints.contains(cpu.rip) ? .softwareBreakpoint : .hardwareBreakpoint
@@ -133,8 +180,8 @@ public final class GDBSession: Supervisor {
                     if killed { return killedDecision }
                     if stepping === ec { stepProgress = true }
                 }
-                if hvStep, let s = stub, stepping === ec {
-                    trace.toGDB = { s.console("hv: " + $0 + "\n") }
+                if hvStep, stepping === ec, narration == nil {
+                    narration = HVStepNarration(hypervisor: hypervisor, cpu: cpu)
                 }
             }
         default:
@@ -203,23 +250,41 @@ public final class GDBSession: Supervisor {
 
     // MARK: - Stopping and resuming
 
-    /// Serves gdb at `stop`, then applies what it asked for.
-    func serve(_ stop: StopEvent, announce: Bool) {
-        guard let s = stub else { return }
-        trace.toGDB = nil
+    /// Serves gdb at `stop`, then applies what it asked for. Returns the signal gdb passes to
+    /// the stopped thread (gdb's numbering; 0 none): a detach passes the stop's own.
+    @discardableResult
+    func serve(_ stop: StopEvent, announce: Bool) -> UInt8 {
+        guard let s = stub else { return stop.signal }
+        if let n = narration {
+            // hv-step: the stepped syscall's path, before the stop it ends with.
+            narration = nil
+            for line in n.finish() { s.console(line + "\n") }
+        }
         switch s.serve(stop: stop, announce: announce) {
-        case .continue:
+        case .continue(let signal, let only):
             stepping = nil
-        case .step(let thread):
+            hold(only.flatMap { threads.ec($0) })
+            return signal
+        case .step(let thread, let signal, let othersRun):
             stepping = threads.ec(thread) ?? hypervisor.current
             stepProgress = false
+            hold(othersRun ? nil : stepping)
+            return signal
         case .detach:
             detach()
+            return stop.signal
         case .kill:
             killed = true
             stepping = nil
+            hold(nil)
             machine.requestStop(status: 128 + 9)
+            return 0
         }
+    }
+
+    /// Lets only `ec` run (all-stop mode: the threads no vCont action names stay stopped), or all.
+    func hold(_ ec: ExecutionContext?) {
+        if ec != nil || hypervisor.debugHeldRunner != nil { hypervisor.debugHold(allBut: ec) }
     }
 
     /// Forgets gdb: breakpoints, watchpoints and catchpoints go; the run goes on.
@@ -236,14 +301,22 @@ public final class GDBSession: Supervisor {
         machine.mmu.observing = false
         syscallCatch = .none
         cpu.singleStep = false
-        trace.toGDB = nil
+        _ = narration?.finish()
+        narration = nil
+        hold(nil)
     }
 
     /// The run ended with `result`: tells gdb if it is waiting for the target (`W`), and lets it
     /// go. Call after `machine.run()` returns.
     public func finish(_ result: RunResult) {
         guard let s = stub, !killed else { return }
-        s.sendExit(status: result.status, signal: nil)
+        if let n = narration {
+            narration = nil
+            for line in n.finish() { s.console(line + "\n") }
+        }
+        // Killed by a signal: `X` (gdb prints "Program terminated with signal …"), else `W`.
+        let signal = hypervisor.debug.endSignal.flatMap { result.status == 128 + $0 ? GDBSignal.fromLinux($0) : nil }
+        s.sendExit(status: result.status, signal: signal)
         stub = nil
     }
 }

@@ -44,11 +44,12 @@ public final class GDBStub {
         send("O" + Packet.hex(Array(text.utf8)))
     }
 
-    /// The target ended: `W xx` with the exit status, or `X xx` with the signal that killed it.
+    /// The target ended: `W xx` with the exit status, or `X xx` with the signal that killed it
+    /// (gdb's numbering).
     /// Then waits (up to `linger` ms between packets) for gdb to close, answering with errors.
-    public func sendExit(status: Int32, signal: Int32?, linger: Int32 = 5000) {
+    public func sendExit(status: Int32, signal: UInt8?, linger: Int32 = 5000) {
         if let s = signal {
-            send("X" + Packet.hex(UInt8(truncatingIfNeeded: s)))
+            send("X" + Packet.hex(s))
         } else {
             send("W" + Packet.hex(UInt8(truncatingIfNeeded: status)))
         }
@@ -128,8 +129,15 @@ public final class GDBStub {
         case UInt8(ascii: "H"): selectThread(rest)
         case UInt8(ascii: "T"):
             send(parseThread(rest).map { target.threadIDs().contains($0) } == true ? "OK" : "E01")
-        case UInt8(ascii: "c"), UInt8(ascii: "C"): return .continue
-        case UInt8(ascii: "s"), UInt8(ascii: "S"): return .step(thread: resolve(continueThread))
+        case UInt8(ascii: "c"): return .continue()
+        case UInt8(ascii: "s"): return .step(thread: resolve(continueThread))
+        case UInt8(ascii: "C"), UInt8(ascii: "S"):
+            // `C sig[;addr]`, `S sig[;addr]`: resume with a signal (resuming elsewhere is not supported).
+            guard let sig = Packet.number(rest.split(separator: ";", maxSplits: 1).first ?? ""), sig < 256 else {
+                send("E01"); return nil
+            }
+            return first == UInt8(ascii: "C") ? .continue(signal: UInt8(sig))
+                                              : .step(thread: resolve(continueThread), signal: UInt8(sig))
         case UInt8(ascii: "D"):
             send("OK")
             return .detach
@@ -292,22 +300,52 @@ public final class GDBStub {
         }
     }
 
+    /// One `vCont` action: `c`, `C sig`, `s`, `S sig`, for one thread or (nil) as the default.
+    struct VContAction {
+        var step: Bool
+        var signal: UInt8
+        var thread: Int?
+    }
+
+    /// `vCont;action[:thread]…` (gdb manual §E.2 "vCont"): each thread takes the leftmost action
+    /// naming it, or the default (no thread, or -1). In all-stop mode a thread no action applies
+    /// to stays stopped, so `vCont;s:T` steps T alone and `vCont;s:T;c` lets the others run.
+    func resume(vCont actions: Substring) -> ResumeAction? {
+        var list: [VContAction] = []
+        for a in actions.split(separator: ";") {
+            let parts = a.split(separator: ":", maxSplits: 1)
+            guard let head = parts.first, let kind = head.first, "cCsS".contains(kind) else { return nil }
+            var signal: UInt8 = 0
+            if kind == "C" || kind == "S" {
+                guard let n = Packet.number(head.dropFirst()), n < 256 else { return nil }
+                signal = UInt8(n)
+            }
+            var thread: Int?
+            if parts.count == 2 {
+                guard let t = parseThread(String(parts[1])) else { return nil }
+                thread = t > 0 ? t : nil
+            }
+            list.append(VContAction(step: kind == "s" || kind == "S", signal: signal, thread: thread))
+        }
+        func applying(to t: Int) -> VContAction? { list.first { $0.thread == nil || $0.thread == t } }
+        // The signal is the stopped thread's: the one whose fault or signal the stop reported.
+        let signal = applying(to: lastStop.thread)?.signal ?? 0
+        let hasDefault = list.contains { $0.thread == nil }
+        if let step = list.first(where: \.step) {
+            let t = step.thread ?? resolve(continueThread)
+            let othersRun = list.contains { !$0.step && $0.thread != t }
+            return .step(thread: t, signal: signal, othersRun: othersRun)
+        }
+        return .continue(signal: signal, only: hasDefault ? nil : list.first?.thread)
+    }
+
     /// `v` packets: vCont?, vCont, vKill, vMustReplyEmpty and the rest unsupported.
     func verbose(_ v: String) -> ResumeAction? {
         if v == "vCont?" {
             send("vCont;c;C;s;S")
         } else if v.hasPrefix("vCont;") {
-            // Actions in order; the first that names a thread or is the default wins per thread.
-            // A step of any thread makes this a step of that thread (the others continue).
-            for action in v.dropFirst("vCont;".count).split(separator: ";") {
-                let parts = action.split(separator: ":", maxSplits: 1)
-                guard let a = parts.first?.first else { continue }
-                if a == "s" || a == "S" {
-                    let t = parts.count == 2 ? parseThread(String(parts[1])) ?? 0 : 0
-                    return .step(thread: t > 0 ? t : resolve(continueThread))
-                }
-            }
-            return .continue
+            guard let action = resume(vCont: v.dropFirst("vCont;".count)) else { send("E01"); return nil }
+            return action
         } else if v.hasPrefix("vKill") {
             send("OK")
             return .kill

@@ -16,6 +16,7 @@ public struct StopEvent: Equatable, Sendable {
         case syscallEntry(UInt64), syscallReturn(UInt64)
     }
 
+    /// gdb's numbers (include/gdb/signals.def; Signals.swift translates Linux's).
     public static let sigint: UInt8 = 2
     public static let sigtrap: UInt8 = 5
 
@@ -31,11 +32,16 @@ public struct StopEvent: Equatable, Sendable {
     }
 }
 
-/// What gdb asked for when it let the target go.
+/// What gdb asked for when it let the target go. `signal` (gdb's numbering, 0 for none) is what
+/// the thread that reported the stop gets on its way (`C sig`, `S sig`, vCont `C`/`S`): at a
+/// fault stop, the fault's own signal delivers it, 0 discards it (gdb's `signal 0`, `handle
+/// nopass`), as PTRACE_CONT's data argument does (ptrace(2)).
 public enum ResumeAction: Equatable, Sendable {
-    case `continue`
-    /// Step `thread` one instruction; the others run as they are scheduled.
-    case step(thread: Int)
+    /// Run; `only`: the one thread that runs (a vCont with no default action), nil for all.
+    case `continue`(signal: UInt8 = 0, only: Int? = nil)
+    /// Step `thread` one instruction; `othersRun`: the others run as they are scheduled (a vCont
+    /// default action, or the plain `s` packet), else they stay stopped (all-stop `vCont;s:T`).
+    case step(thread: Int, signal: UInt8 = 0, othersRun: Bool = true)
     /// `D`: remove every breakpoint and run on without gdb.
     case detach
     /// `k`, `vKill`: end the run.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Who receives the hypervisor's trace lines while gdb is attached: `monitor trace on|off` (a
-// `TraceControl` the composition root may supply: the trace recorder) and `monitor hv-step on`
-// (each event of a stepped syscall's path, as `O` console packets). Both use the hypervisor's
-// string `trace` hook for now; it is set only while someone listens, because a set hook takes
-// the forwarded-syscall fast path out of use (Engine/FastForward.swift).
+// `TraceControl` the composition root may supply: the trace recorder), through the hypervisor's
+// string `trace` hook; it is set only while someone listens, because a set hook takes the
+// forwarded-syscall fast path out of use (Engine/FastForward.swift). `monitor hv-step` records
+// structured events instead (HVStepNarration.swift).
 import Glibc
 import Hypervisor
 
@@ -18,17 +18,12 @@ final class HypervisorTraceHook {
     unowned let hypervisor: Hypervisor
     /// Lines go to standard error (the default `TraceControl`).
     var toStderr = false { didSet { update() } }
-    /// Lines go to gdb's console (hv-step, while a stepped syscall's path runs).
-    var toGDB: ((String) -> Void)? { didSet { update() } }
 
     init(hypervisor: Hypervisor) { self.hypervisor = hypervisor }
 
     func update() {
-        guard toStderr || toGDB != nil else { hypervisor.trace = nil; return }
-        hypervisor.trace = { [unowned self] line in
-            if self.toStderr { FileOutput.standardError("emu: hv: " + line + "\n") }
-            self.toGDB?(line)
-        }
+        guard toStderr else { hypervisor.trace = nil; return }
+        hypervisor.trace = { line in FileOutput.standardError("emu: hv: " + line + "\n") }
     }
 }
 

@@ -3,6 +3,7 @@
 // threads and `monitor pds`): weak references, so the registry never keeps an object alive.
 // Not part of Hedron's interface; nothing in the kernel reads it, and it is off the hot path
 // (one append per created object, in `insertRoot`).
+import CPUCore
 
 /// The objects created so far, oldest first; destroyed ones drop out.
 public final class ObjectRegistry {
@@ -43,6 +44,14 @@ public final class HypervisorDebug {
     /// roottask that maps memory lazily (`RootAPI.setDebugPager`); like ptrace's access to a
     /// page not yet touched, which faults it in.
     var pager: ((ProtectionDomain, UInt64, Bool) -> Bool)?
+    /// The signal an EC's exception becomes, nil if the roottask resolves it (Hypervisor+DebugSignals.swift).
+    var faultSignal: ((ExecutionContext, CPUException) -> Int32?)?
+    /// The signal that killed the program whose end ended the run (`RootAPI.setDebugEndSignal`).
+    public internal(set) var endSignal: Int32?
+    /// While a debugger lets one EC run alone (`Hypervisor.debugHold`): that EC; the SCs of the
+    /// others it picked wait in `parked`, out of the ready queues.
+    var runAlone: ExecutionContext?
+    var parked: [SchedulingContext] = []
 
     init() {}
 }

@@ -22,12 +22,20 @@ extension Hypervisor {
                     lastTSC = cpu.tsc
                     continue
                 }
+                // A debugger's hold keeps the others from running; if the one it lets run waits
+                // for them, they run after all rather than nothing ever again.
+                if debugRelease() { continue }
                 current = nil
                 return .stop(status: ExitStatus.halted,
                              report: "emu: hypervisor: every EC is blocked and no timeout is pending")
             }
             var ec = sc.ec
             while let next = ec.partner { ec = next }
+            if _slowPath(debug.runAlone != nil), !ec.isHost, ec !== debug.runAlone {
+                debug.parked.append(sc)
+                scheduler.current = nil
+                continue
+            }
             if ec.isDead {
                 // The SC's EC died: the SC never runs again (`Sc::schedule(true)` in `reply(dead)`).
                 scheduler.current = nil

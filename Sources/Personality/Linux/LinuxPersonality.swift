@@ -183,19 +183,25 @@ final class LinuxPersonality {
             return forceFaultSignal(process, u, signal: signal, info: SignalInfo.fault(signal, code: code, address: address),
                                     trap: TrapState(trapno: 14, error: error, cr2: address), address: address)
         default:
-            // arch/x86/kernel/traps.c: the signal, si_code and si_addr of each exception.
-            let (signal, code, address): (Int32, Int32, UInt64) = switch vector {
-            case 0: (Signal.SIGFPE, SignalInfo.FPE_INTDIV, u.rip)        // #DE
-            case 16, 19: (Signal.SIGFPE, SignalInfo.FPE_FLTINV, u.rip)   // #MF, #XM (the cause is not readable)
-            case 6: (Signal.SIGILL, SignalInfo.ILL_ILLOPN, u.rip)        // #UD
-            case 3: (Signal.SIGTRAP, SignalInfo.SI_KERNEL, 0)            // #BP: do_int3_user → force_sig
-            case 1: (Signal.SIGTRAP, SignalInfo.TRAP_TRACE, u.rip)       // #DB
-            case 17: (Signal.SIGBUS, SignalInfo.BUS_ADRALN, 0)           // #AC
-            default: (Signal.SIGSEGV, SignalInfo.SI_KERNEL, 0)           // #GP, #SS, … → force_sig
-            }
+            let (signal, code, addressIsRIP) = LinuxPersonality.exceptionSignal(vector: vector)
+            let address = addressIsRIP ? u.rip : 0
             let trap = TrapState(trapno: vector, error: u.qualification.0, cr2: 0)
             return forceFaultSignal(process, u, signal: signal, info: SignalInfo.fault(signal, code: code, address: address),
                                     trap: trap, address: address)
+        }
+    }
+
+    /// arch/x86/kernel/traps.c: the signal and si_code of each exception other than #PF, and
+    /// whether si_addr is the faulting RIP (else 0).
+    static func exceptionSignal(vector: UInt64) -> (signal: Int32, code: Int32, addressIsRIP: Bool) {
+        switch vector {
+        case 0: (Signal.SIGFPE, SignalInfo.FPE_INTDIV, true)         // #DE
+        case 16, 19: (Signal.SIGFPE, SignalInfo.FPE_FLTINV, true)    // #MF, #XM (the cause is not readable)
+        case 6: (Signal.SIGILL, SignalInfo.ILL_ILLOPN, true)         // #UD
+        case 3: (Signal.SIGTRAP, SignalInfo.SI_KERNEL, false)        // #BP: do_int3_user → force_sig
+        case 1: (Signal.SIGTRAP, SignalInfo.TRAP_TRACE, true)        // #DB
+        case 17: (Signal.SIGBUS, SignalInfo.BUS_ADRALN, false)       // #AC
+        default: (Signal.SIGSEGV, SignalInfo.SI_KERNEL, false)       // #GP, #SS, … → force_sig
         }
     }
 
@@ -220,7 +226,10 @@ final class LinuxPersonality {
         log("emu: pid \(process.pid) (\(process.executable)) killed by \(LinuxPersonality.signalNames[Int(signal)] ?? "signal \(signal)") at RIP 0x\(String(rip, radix: 16)), address 0x\(String(address, radix: 16)), instruction bytes\(bytes)")
         process.state = .killed(signal: signal)
         teardown(process)
-        if process.isInit { stop(128 + signal) }
+        if process.isInit {
+            api.setDebugEndSignal(signal)
+            stop(128 + signal)
+        }
     }
 
     /// Returns the process's memory; its EC stays blocked in the reply it never gets.

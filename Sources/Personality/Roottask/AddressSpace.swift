@@ -184,15 +184,8 @@ final class AddressSpace {
     /// the access is allowed by an area, with the page now present; false for SIGSEGV.
     func fault(at address: UInt64, write: Bool, execute: Bool) -> Bool {
         let page = address & ~0xFFF
-        guard let vma = area(containing: address) ?? growStack(to: address) else { return false }
-        if write && !vma.protection.contains(.write) { return false }
-        if execute && !vma.protection.contains(.execute) { return false }
-        if !write && !execute && vma.protection.isEmpty { return false }
-        if vma.isPastEndOfFile(page) { return false }
-        if pages[page] != nil {
-            // Present but the hardware said no: the rights really are missing.
-            return false
-        }
+        guard let vma = area(containing: address) ?? growStack(to: address),
+              resolves(vma, page: page, write: write, execute: execute) else { return false }
         guard let frame = frames.allocate() else { return false }
         if case .file(let bytes, let offset, let fileSize) = vma.content {
             let at = page - vma.start
@@ -207,6 +200,23 @@ final class AddressSpace {
         return true
     }
 
+    /// Whether `fault(at:)` would make the page present, without changing anything: a debugger
+    /// asks before the #PF reaches the roottask (`RootAPI.setDebugFaultSignals`).
+    func faultResolves(at address: UInt64, write: Bool, execute: Bool) -> Bool {
+        guard let vma = area(containing: address) ?? stackGrowth(to: address).map({ vmas[$0] }) else { return false }
+        return resolves(vma, page: address & ~0xFFF, write: write, execute: execute)
+    }
+
+    /// The rights and content checks of a fault in `vma`'s `page`.
+    private func resolves(_ vma: VMA, page: UInt64, write: Bool, execute: Bool) -> Bool {
+        if write && !vma.protection.contains(.write) { return false }
+        if execute && !vma.protection.contains(.execute) { return false }
+        if !write && !execute && vma.protection.isEmpty { return false }
+        if vma.isPastEndOfFile(page) { return false }
+        // Present but the hardware said no: the rights really are missing.
+        return pages[page] == nil
+    }
+
     /// Why `fault(at:)` refused an access: the signal a #PF there raises.
     enum FaultKind { case unmapped, denied, pastEndOfFile }
 
@@ -217,12 +227,16 @@ final class AddressSpace {
 
     /// The stack area grows down to cover `address` if it lies within the stack limit.
     private func growStack(to address: UInt64) -> VMA? {
-        guard let i = vmas.firstIndex(where: { $0.growsDown && address < $0.start && address >= $0.end - AddressSpace.stackLimit })
-        else { return nil }
-        let newStart = address & ~0xFFF
-        guard isFree(newStart, vmas[i].start) else { return nil }
-        vmas[i].start = newStart
+        guard let i = stackGrowth(to: address) else { return nil }
+        vmas[i].start = address & ~0xFFF
         return vmas[i]
+    }
+
+    /// The stack area an access at `address` below it would grow, if it may.
+    private func stackGrowth(to address: UInt64) -> Int? {
+        guard let i = vmas.firstIndex(where: { $0.growsDown && address < $0.start && address >= $0.end - AddressSpace.stackLimit }),
+              isFree(address & ~0xFFF, vmas[i].start) else { return nil }
+        return i
     }
 
     /// Gives `frame` to the process at virtual `page` with `protection`.

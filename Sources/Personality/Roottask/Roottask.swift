@@ -105,6 +105,7 @@ public final class Roottask {
             personality.tracer?.recordsLastLine = recording
         }
         api.setDebugPager { [unowned personality] pd, address, write in personality.debugFault(pd, address, write: write) }
+        api.setDebugFaultSignals { [unowned personality] ec, exception in personality.debugSignal(ec, exception) }
         try makeHandlerECs(api, personality)
         guard let image = hip.modules.first else { throw BootFailure(message: "no boot image among the boot modules") }
         guard let bytes = frames.read(image.address, count: Int(image.size)) else {
