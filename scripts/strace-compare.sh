@@ -61,7 +61,9 @@ if [ "${1:-}" = "--image" ]; then
         pairs=('1 /args", "init"\]' '3 /args", "from", "the", "multi", "image"\]')
         uncompared="2" ;;
     wake)    # guests/images/wake/boot.json: `wake kill 1` sends to init, natively to the waiter
-        driver='"$0"/wake wait & exec "$0"/wake kill $!'
+        # Both are children of the shell, as both are the roottask's under emu (a waiter that is
+        # the sender's child would send it SIGCHLD).
+        driver='"$0"/wake wait & "$0"/wake kill $!; wait'
         pairs=('1 /wake", "wait"\]' '2 /wake", "kill", "[0-9]+"\]')
         uncompared="" polls='^(sched_yield\(\) = 0|access\("/tmp/emu-wake-[0-9]", F_OK\) = -1 ENOENT .*)$' ;;
     *) echo "strace-compare: no native driver for image $image (multi, wake)" >&2; exit 2 ;;

@@ -166,7 +166,10 @@ public final class Roottask {
         api.setDebugName(Selector.syscallEC, "linux-syscalls")
         api.setDebugName(Selector.exceptionEC, "exceptions")
         api.setDebugName(Selector.serviceEC, "native-services")
-        let a = api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id) }
+        // --strace: the traced specialisation is bound instead, so the untraced one has no tracing.
+        let a = personality.tracer != nil
+            ? api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id, Traced.self) }
+            : api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id, Untraced.self) }
         let b = api.bindHost(Selector.exceptionEC) { [unowned personality] ec, id in personality.handleException(ec, portalID: id) }
         let c = api.bindHost(Selector.serviceEC) { [unowned personality] ec, id in personality.handleService(ec, portalID: id) }
         guard a == .success, b == .success, c == .success else { throw BootFailure(message: "cannot bind the handler ECs") }
