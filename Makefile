@@ -60,6 +60,7 @@ test-linux:
 	$(MAKE) -C guests linux-check
 	scripts/compare-linux.sh
 	for p in hello hello_pie args mem floats; do scripts/strace-compare.sh guests/build/linux/$$p || exit 1; done
+	for i in multi wake; do scripts/strace-compare.sh --image $$i || exit 1; done
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
 	scripts/check-trace-golden.sh

@@ -46,6 +46,8 @@ enum StraceOption {
             }
             let out = LineFile(h)
             options.straceSink = { out.write($0) }
+            // `strace -f -o FILE`: the PID starts every line (docs/strace.md).
+            options.stracePIDPrefix = .always
         } else if flag {
             options.strace = true
         }

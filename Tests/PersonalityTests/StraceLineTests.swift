@@ -91,4 +91,24 @@ import Testing
                                       "[pid     3] +++ killed by SIGSEGV +++"])
         #expect(out.observed[2] == "exit_group(0)                           = ?")
     }
+
+    /// `strace -f -o FILE`: the PID, `%-5d `, starts every line, even while one process lives
+    /// (lines from strace 6.1: `unshare -p -f strace -f -o F sh -c 'exit 3'` and
+    /// `strace -f -o F sh -c '/bin/true; /bin/true'`).
+    @Test func filePrefixes() {
+        final class Lines: @unchecked Sendable { var all: [String] = []; var observed: [String] = [] }
+        let out = Lines()
+        let t = StraceTracer(sink: { out.all.append($0) }, observer: { _, l in out.observed.append(l) },
+                             pidPrefix: .always, processCount: { 1 })
+        let b = t.enter(pid: 21439, number: 12, args: [0, 0, 0, 0, 0, 0], memory: FakeMemory(), userStack: 0)
+        t.exit(pid: 21439, b, rax: 0x55EC_FD48_8000, returns: true)
+        let c = t.enter(pid: 4, number: 231, args: [3, 0, 0, 0, 0, 0], memory: FakeMemory(), userStack: 0)
+        t.exited(pid: 4, status: 3)
+        t.exit(pid: 4, c, rax: 0, returns: false)
+        #expect(out.all == ["21439 brk(NULL)                         = 0x55ecfd488000",
+                            "4     exit_group(3)                     = ?",
+                            "4     +++ exited with 3 +++"])
+        #expect(out.observed == ["brk(NULL)                               = 0x55ecfd488000",
+                                 "exit_group(3)                           = ?", "+++ exited with 3 +++"])
+    }
 }

@@ -20,6 +20,8 @@ public struct RoottaskOptions: Sendable {
     public var strace = false
     /// Where the strace lines go instead of `log` (`--strace=FILE`); setting it turns tracing on.
     public var straceSink: (@Sendable (String) -> Void)?
+    /// How `straceSink`'s lines name their process: `.always` for a file, as `strace -f -o FILE`.
+    public var stracePIDPrefix: StracePIDPrefix = .whileSeveral
     /// Receives every strace line (without the `[pid N] ` prefix) with the PID of the process it
     /// is about, for trace recorders; setting it turns decoding on even without `strace`.
     public var syscallObserver: (@Sendable (_ pid: Int32, _ line: String) -> Void)?
@@ -101,6 +103,7 @@ public final class Roottask {
         let recording = api.hypervisor.observer != nil
         if sink != nil || options.syscallObserver != nil || recording {
             personality.tracer = StraceTracer(sink: sink, observer: options.syscallObserver,
+                                              pidPrefix: options.straceSink != nil ? options.stracePIDPrefix : .whileSeveral,
                                               processCount: { [unowned personality] in personality.processCount })
             personality.tracer?.recordsLastLine = recording
         }
@@ -164,7 +167,10 @@ public final class Roottask {
         api.setDebugName(Selector.syscallEC, "linux-syscalls")
         api.setDebugName(Selector.exceptionEC, "exceptions")
         api.setDebugName(Selector.serviceEC, "native-services")
-        let a = api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id) }
+        // --strace: the traced specialisation is bound instead, so the untraced one has no tracing.
+        let a = personality.tracer != nil
+            ? api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id, Traced.self) }
+            : api.bindHost(Selector.syscallEC) { [unowned personality] ec, id in personality.handleSyscall(ec, portalID: id, Untraced.self) }
         let b = api.bindHost(Selector.exceptionEC) { [unowned personality] ec, id in personality.handleException(ec, portalID: id) }
         let c = api.bindHost(Selector.serviceEC) { [unowned personality] ec, id in personality.handleService(ec, portalID: id) }
         guard a == .success, b == .success, c == .success else { throw BootFailure(message: "cannot bind the handler ECs") }

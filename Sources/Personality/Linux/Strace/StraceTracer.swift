@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: MIT
 // The --strace session of a run: one strace(1) line per forwarded Linux syscall, signal delivery
 // and process end, written to a sink (stderr or a file) and handed to an observer. Prefixes and
-// columns follow strace 6.1 -f writing to stderr (src/strace.c printleader, tabto): `[pid  N] `
-// while more than one process is alive, results from column 40.
+// columns follow strace 6.1 -f (src/strace.c printleader, tabto): on stderr `[pid  N] ` while
+// more than one process is alive; with -o FILE the PID on every line (`%-5d `, print_pid_pfx);
+// results from column 40, counted from the start of the prefix.
+
+/// How a line names its process (strace's printleader).
+public enum StracePIDPrefix: Sendable {
+    /// `strace -f` to stderr: `[pid %5u] ` while more than one process is alive.
+    case whileSeveral
+    /// `strace -f -o FILE`: `%-5d ` on every line, from the first (print_pid_pfx is set when
+    /// following forks into one file, "there can be more pids in the future").
+    case always
+}
 
 final class StraceTracer {
     /// Receives each finished line, prefix included, without the newline.
@@ -11,12 +21,16 @@ final class StraceTracer {
     let observer: ((Int32, String) -> Void)?
     /// How many processes are alive now.
     let processCount: () -> Int
+    /// The sink's line prefix.
+    let pidPrefix: StracePIDPrefix
     /// The call whose line is not written yet.
     private var current: (pid: Int32, call: StraceCall)?
 
-    init(sink: ((String) -> Void)?, observer: ((Int32, String) -> Void)?, processCount: @escaping () -> Int) {
+    init(sink: ((String) -> Void)?, observer: ((Int32, String) -> Void)?, pidPrefix: StracePIDPrefix = .whileSeveral,
+         processCount: @escaping () -> Int) {
         self.sink = sink
         self.observer = observer
+        self.pidPrefix = pidPrefix
         self.processCount = processCount
     }
 
@@ -85,12 +99,22 @@ final class StraceTracer {
     /// The line of the call finished last, while `recordsLastLine`.
     private(set) var lastCallLine: String?
 
-    /// Writes one line: printleader's `[pid %5u] ` when more than one process is alive.
+    /// Writes one line after printleader's prefix; the result column counts the prefix too.
     private func emit(_ pid: Int32, _ body: (Int) -> String) {
         if let sink {
-            let prefix = processCount() > 1 ? "[pid " + String(repeating: " ", count: max(0, 5 - String(pid).count)) + "\(pid)] " : ""
+            let prefix = prefix(pid)
             sink(prefix + body(prefix.count))
         }
         observer?(pid, body(0))
+    }
+
+    /// printleader: `%-5d ` with -o FILE, `[pid %5u] ` on stderr while several processes live.
+    func prefix(_ pid: Int32) -> String {
+        let digits = String(pid)
+        let pad = String(repeating: " ", count: max(0, 5 - digits.count))
+        switch pidPrefix {
+        case .always: return digits + pad + " "
+        case .whileSeveral: return processCount() > 1 ? "[pid " + pad + digits + "] " : ""
+        }
     }
 }
