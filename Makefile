@@ -64,6 +64,7 @@ test-linux:
 	scripts/compare-busybox.sh
 	scripts/check-multi-image.sh
 	scripts/check-trace-golden.sh
+	scripts/check-trace-shortcut.sh
 	scripts/check-trace-report.sh
 	$(EMU) boot guests/build/images/hello.img | grep -q "Hello from a static Linux program"
 

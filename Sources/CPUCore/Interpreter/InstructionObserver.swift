@@ -47,8 +47,9 @@ public enum RaiseKind: UInt8, Sendable {
 /// Layout in the hook's `DecodedInstruction`: `next` = the instruction's RIP (`len` 0, so the
 /// hook's `rip` is the same), `osz` = its length, `disp`/`imm` = its first 16 bytes
 /// (little-endian, zero past the length), `aux` = `gprWriteMask`, `r` = `TraceHookFlag` bits,
-/// `b` = `xmmWriteMask`'s low byte and `index` its high byte, `seq` = the instruction's own `seq`
-/// (a stop planted at the hook counts the instructions before it).
+/// `b` = `xmmWriteMask`'s low byte and `index` its high byte, `scale`/`seg` = `hookCodeTag`
+/// (0), `seq` = the instruction's own `seq` (a stop planted at the hook counts the instructions
+/// before it).
 public enum TraceHookFlag {
     /// The instruction may change FS or GS base (or anything: system instructions, segment
     /// loads, unknown kinds).
@@ -68,6 +69,12 @@ extension DecodedInstruction {
     @inlinable public var hookXMMWrites: UInt16 { UInt16(b) | UInt16(index) << 8 }
     /// A hook's `TraceHookFlag` bits.
     @inlinable public var hookFlags: UInt8 { r }
+    /// A tag the observer may keep in the hook (0 when the hook is made): the trace recorder
+    /// marks hooks whose bytes the trace already holds.
+    @inlinable public var hookCodeTag: UInt16 {
+        get { UInt16(scale) | UInt16(seg) << 8 }
+        set { scale = UInt8(truncatingIfNeeded: newValue); seg = UInt8(truncatingIfNeeded: newValue >> 8) }
+    }
 
     /// The hook record announcing `self` (see `TraceHookFlag`), with the instruction's bytes.
     func traceHook(bytes: (UInt64, UInt64)) -> DecodedInstruction {

@@ -9,8 +9,11 @@ public struct TraceReader {
     /// Instructions retired so far (the index of the next instruction record).
     public private(set) var index: UInt64 = 0
     var nextRIP: UInt64?
-    /// The bytes of the instruction at each RIP, from the last record that carried them.
-    var code: [UInt64: [UInt8]] = [:]
+    /// The bytes of the instruction at each RIP of each PD, from the last record that carried
+    /// them; the PD is the current context EC's.
+    var code: [CodeKey: [UInt8]] = [:]
+    var pdOfEC: [UInt32: UInt32] = [:]
+    var currentPD: UInt32 = 0
 
     /// A reader over the bytes of a trace file (header included).
     public init(bytes: [UInt8]) throws(TraceError) {
@@ -56,12 +59,17 @@ public struct TraceReader {
             let rip = try u64()
             nextRIP = rip
             return .sync(index: index, rip: rip)
-        case .context: return .context(ec: try u32())
+        case .context:
+            let ec = try u32()
+            currentPD = pdOfEC[ec] ?? 0
+            return .context(ec: ec)
         case .object:
             let id = try u32()
             let kindByte = try u8()
             guard let kind = TraceObject.Kind(rawValue: kindByte) else { throw TraceError("bad object kind \(kindByte) at offset \(start)") }
-            return .object(TraceObject(id: id, kind: kind, pd: try u32(), name: try string()))
+            let pd = try u32()
+            if kind == .ec { pdOfEC[id] = pd }
+            return .object(TraceObject(id: id, kind: kind, pd: pd, name: try string()))
         case .registers: return .registers(index: index, try registerChanges())
         case .event: return .event(try event())
         }
@@ -81,9 +89,9 @@ public struct TraceReader {
             let len = Int(try u8())
             guard len <= 15 else { throw TraceError("instruction of \(len) bytes at offset \(offset)") }
             bytes = try take(len)
-            code[rip] = bytes
+            code[CodeKey(pd: currentPD, rip: rip)] = bytes
         } else {
-            guard let known = code[rip] else { throw TraceError("no instruction bytes known for RIP 0x\(String(rip, radix: 16)) at offset \(offset)") }
+            guard let known = code[CodeKey(pd: currentPD, rip: rip)] else { throw TraceError("no instruction bytes known for RIP 0x\(String(rip, radix: 16)) at offset \(offset)") }
             bytes = known
         }
         var r = InstructionRecord(index: index, rip: rip, cpl: (flags >> TraceFormat.InstructionFlag.cplShift) & 3, bytes: bytes,

@@ -127,6 +127,8 @@ extension TraceRecorder {
             marks.removeAll()
         }
         writtenContext = currentEC
+        // The held records carried their bytes: the reader's table changed under the tags.
+        newCodeEpoch()
         afterMatch = options.context
         matchResumePending = true
     }

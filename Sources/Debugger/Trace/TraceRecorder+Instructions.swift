@@ -84,7 +84,7 @@ extension TraceRecorder {
         if _slowPath(held != nil) {
             finishHeld(index: index, retired: retired)
         } else {
-            record(into: file, retired: retired, codeCache: true, ports: true)
+            record(into: file, retired: retired, codeCache: !fullRegisterDiff, ports: true)
             if _slowPath(afterMatch != nil) { countAfterMatch() }
         }
         if _slowPath(count >= stopAt) { updateActive() }
@@ -118,13 +118,15 @@ extension TraceRecorder {
             flags |= TraceFormat.InstructionFlag.explicitRIP
             p.storeBytes(of: rip.littleEndian, as: UInt64.self); p += 8
         }
-        let bytes = hook.pointee.hookBytes
-        if !useCache || !codeCache.hit(rip, bytes) {
+        // The bytes, unless the reader already has them for this RIP (TraceRecorder+Code.swift).
+        if !useCache || hook.pointee.hookCodeTag != codeTag {
+            let bytes = hook.pointee.hookBytes
             flags |= TraceFormat.InstructionFlag.code
             p.storeBytes(of: UInt8(truncatingIfNeeded: length), as: UInt8.self)
             p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
             p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
             p += 1 &+ length
+            if useCache { codeWritten(hook) }
         }
         let hookFlags = hook.pointee.hookFlags
         let system = hookFlags & TraceHookFlag.segmentBases != 0
@@ -295,27 +297,6 @@ extension TraceRecorder {
         guard writtenContext != currentEC else { return }
         writtenContext = currentEC
         out.write(.context(ec: currentEC))
-    }
-}
-
-/// The instruction bytes last written for a RIP, direct-mapped: a record leaves its bytes out when
-/// its RIP's entry holds the same (the reader keeps every RIP's last bytes, so an evicted or
-/// changed entry only means writing them again). Self-modifying code writes new bytes at the
-/// same RIP, which miss.
-final class CodeCache {
-    static let slots = 4096
-    struct Entry { var rip: UInt64 = .max; var b0: UInt64 = 0; var b1: UInt64 = 0 }
-    let entries = UnsafeMutablePointer<Entry>.allocate(capacity: CodeCache.slots)
-    init() { clear() }
-    deinit { entries.deallocate() }
-
-    func clear() { entries.initialize(repeating: Entry(), count: CodeCache.slots) }
-
-    /// True if `rip` last had `bytes`; otherwise remembers them (the caller writes them).
-    @inline(__always) func hit(_ rip: UInt64, _ bytes: (UInt64, UInt64)) -> Bool {
-        let e = entries + Int(truncatingIfNeeded: (rip ^ (rip >> 12)) & UInt64(CodeCache.slots - 1))
-        if e.pointee.rip == rip && e.pointee.b0 == bytes.0 && e.pointee.b1 == bytes.1 { return true }
-        e.pointee = Entry(rip: rip, b0: bytes.0, b1: bytes.1)
-        return false
+        contextChanged()
     }
 }

@@ -27,7 +27,8 @@ public struct TraceOptions: Sendable {
     public var memory = true
     /// Record XMM register changes.
     public var xmm = true
-    /// Compare every GPR after every instruction (slower; the shortcut's reference).
+    /// Compare every register after every instruction and write every instruction's bytes
+    /// (slower; the shortcuts' reference).
     public var fullRegisterDiff = false
     public init() {}
 }
@@ -39,7 +40,8 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
     let recordXMM: Bool
     /// Compare every register after every instruction instead of the ones it can write (the
-    /// hook's masks, InstructionObserver.swift): the reference the tests check the shortcut against.
+    /// hook's masks, InstructionObserver.swift), and write every instruction's bytes: the
+    /// reference the tests check the shortcuts against.
     let fullRegisterDiff: Bool
     // Strong `let`s: calls through them need no reference counting (self keeps them alive),
     // and the recorder may finish after the machine is gone.
@@ -58,7 +60,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     /// `--trace-syscall`: the records since the last kept window, and where each instruction
     /// record in it starts (offset, index, RIP, context). Held records carry their instruction
     /// bytes always (a window may be cut anywhere).
-    var held: TraceWriter? { didSet { out = held ?? file; codeCache.clear() } }
+    var held: TraceWriter? { didSet { out = held ?? file } }
     var marks: [(offset: Int, index: UInt64, rip: UInt64, ec: UInt32)] = []
     /// Instructions still to record after a matched syscall's resume; nil when none is matched.
     var afterMatch: Int?
@@ -86,8 +88,13 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let xmmMask: UInt16
     /// Port accesses of the pending instruction.
     var pendingPorts: [PortAccess] = []
-    /// The instruction bytes last written for each RIP (TraceRecorder+Instructions.swift).
-    let codeCache = CodeCache()
+    /// Which hooks' bytes the file holds (TraceRecorder+Code.swift): the tag of the current
+    /// context's PD, that PD's trace ID, and the tags and bytes of this epoch.
+    var codeTag = CodeTags.none
+    var currentPD: UInt32 = 0
+    var code = CodeTags()
+    /// The PD of each EC named in the trace.
+    var pdOfEC: [UInt32: UInt32] = [:]
     /// The pending REP instruction stopped after a chunk and will be announced again.
     var yielded = false
     /// Between a hypervisor entry and the resume: port accesses are the kernel's or a host EC's.
@@ -242,7 +249,7 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
         names[id] = object.debugName
         var pd: UInt32 = 0
         let kind = TraceObject.Kind(rawValue: object.kind.rawValue) ?? .pd
-        if let ec = object as? ExecutionContext { pd = self.id(ec.pd) }
+        if let ec = object as? ExecutionContext { pd = self.id(ec.pd); pdOfEC[id] = pd }
         if let pt = object as? Portal { pd = self.id(pt.ec.pd) }
         // Object records go straight to the file: a held window copied later refers to them.
         file.write(.object(TraceObject(id: id, kind: kind, pd: pd, name: object.debugName)))
