@@ -33,8 +33,8 @@ public enum TraceFormat {
         public static let code: UInt8 = 1 << 7
     }
 
-    /// A register change: `u8` register number (bits 0–4) and value length code (bits 5–7),
-    /// then the value's low bytes. Codes 0–6 are that many bytes, 7 is eight.
+    /// A register change: `u8` register number (bits 0–4) and value length − 1 (bits 5–7),
+    /// then the value's low 1–8 bytes.
     public static let valueLengthShift: UInt8 = 5
     /// Bits of a memory access's header byte: address length in bytes (0–3), log2 of the size
     /// (4–5), a run (6), a write (7).

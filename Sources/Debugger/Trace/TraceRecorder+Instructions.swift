@@ -119,14 +119,9 @@ extension TraceRecorder {
             p.storeBytes(of: rip.littleEndian, as: UInt64.self); p += 8
         }
         // The bytes, unless the reader already has them for this RIP (TraceRecorder+Code.swift).
-        if !useCache || hook.pointee.hookCodeTag != codeTag {
-            let bytes = hook.pointee.hookBytes
+        if _slowPath(!useCache || hook.pointee.hookCodeTag != codeTag) {
             flags |= TraceFormat.InstructionFlag.code
-            p.storeBytes(of: UInt8(truncatingIfNeeded: length), as: UInt8.self)
-            p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
-            p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
-            p += 1 &+ length
-            if useCache { codeWritten(hook) }
+            p = writeCode(at: p, hook: hook, tag: useCache)
         }
         let hookFlags = hook.pointee.hookFlags
         let system = hookFlags & TraceHookFlag.segmentBases != 0
@@ -152,6 +147,17 @@ extension TraceRecorder {
             for a in pendingPorts { w.u16(a.port); w.u8(a.size | (a.isWrite ? 0x80 : 0)); w.u32(a.value) }
             pendingPorts.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// The length and bytes of `hook`'s instruction at `p`; `tag`: mark the hook as written.
+    @inline(never)
+    func writeCode(at p: UnsafeMutableRawPointer, hook: UnsafePointer<DecodedInstruction>, tag: Bool) -> UnsafeMutableRawPointer {
+        let bytes = hook.pointee.hookBytes, length = hook.pointee.hookLength
+        p.storeBytes(of: UInt8(truncatingIfNeeded: length), as: UInt8.self)
+        p.storeBytes(of: bytes.0, toByteOffset: 1, as: UInt64.self)
+        p.storeBytes(of: bytes.1, toByteOffset: 9, as: UInt64.self)
+        if tag { codeWritten(hook) }
+        return p + 1 + length
     }
 
     /// Stores the count and the changed registers at `start` (docs/trace-format.md), updating the
@@ -182,17 +188,24 @@ extension TraceRecorder {
                 p += TraceWriter.storeValue(f, header: UInt8(TraceFormat.rflagsBit), at: p)
             }
         }
-        if _slowPath(segmentBases) {
-            let fs = cpu.segs[Segment.fs.rawValue].base, gs = cpu.segs[Segment.gs.rawValue].base
-            if fs != snap[17] { snap[17] = fs; n &+= 1; p += TraceWriter.storeValue(fs, header: UInt8(TraceFormat.fsBaseBit), at: p) }
-            if gs != snap[18] { snap[18] = gs; n &+= 1; p += TraceWriter.storeValue(gs, header: UInt8(TraceFormat.gsBaseBit), at: p) }
-        }
+        if _slowPath(segmentBases) { p = segmentBaseDiff(at: p, count: &n) }
         start.storeBytes(of: n, as: UInt8.self)
         return p
     }
 
+    /// FS and GS base, if they changed (after system instructions and segment loads).
+    @inline(never)
+    func segmentBaseDiff(at start: UnsafeMutableRawPointer, count n: inout UInt8) -> UnsafeMutableRawPointer {
+        var p = start
+        let snap = snapshot
+        let fs = cpu.segs[Segment.fs.rawValue].base, gs = cpu.segs[Segment.gs.rawValue].base
+        if fs != snap[17] { snap[17] = fs; n &+= 1; p += TraceWriter.storeValue(fs, header: UInt8(TraceFormat.fsBaseBit), at: p) }
+        if gs != snap[18] { snap[18] = gs; n &+= 1; p += TraceWriter.storeValue(gs, header: UInt8(TraceFormat.gsBaseBit), at: p) }
+        return p
+    }
+
     /// The XMM part (mask and changed registers) at `start` if any XMM register in `mask` changed.
-    @inline(__always)
+    @inline(never)
     func xmmDiff(at start: UnsafeMutableRawPointer, mask candidates: UInt16 = 0xFFFF) -> UnsafeMutableRawPointer? {
         let xmm = UnsafeRawPointer(cpu.sse.xmm), snap = snapshotXMM
         var mask: UInt16 = 0
@@ -217,7 +230,7 @@ extension TraceRecorder {
 
     /// The pending instruction's data accesses (docs/trace-format.md): header byte, the
     /// address's significant bytes, then the value (`size` bytes) or a run's count and bytes.
-    @inline(__always)
+    @inline(never)
     func writeAccesses(_ w: TraceWriter) {
         let log = observed
         let accesses = log.accesses

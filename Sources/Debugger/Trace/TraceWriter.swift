@@ -120,20 +120,19 @@ public final class TraceWriter {
     @inline(__always) func u32(_ v: UInt32) { reserve(4).storeBytes(of: v.littleEndian, as: UInt32.self); used &+= 4 }
     @inline(__always) func u64(_ v: UInt64) { reserve(8).storeBytes(of: v.littleEndian, as: UInt64.self); used &+= 8 }
 
-    /// A value as its low bytes: stores `header | code << valueLengthShift` at `p` and the bytes
-    /// after it (always writes 9 bytes; reserve them), returns how many belong to the field.
-    /// Code c < 7 is c bytes (0 for the value 0), 7 is all eight (docs/trace-format.md).
+    /// A value as its low bytes: stores `header | (n - 1) << valueLengthShift` at `p` and the
+    /// value's low `n` bytes after it, n = 1…8 its significant bytes (at least one); always
+    /// writes 9 bytes (reserve them), returns 1 + n (docs/trace-format.md).
     @inline(__always)
     static func storeValue(_ v: UInt64, header: UInt8, at p: UnsafeMutableRawPointer) -> Int {
-        let n = (71 &- v.leadingZeroBitCount) &>> 3          // significant bytes, 0…8
-        let code = n == 8 ? 7 : n
-        p.storeBytes(of: header | UInt8(truncatingIfNeeded: code) &<< TraceFormat.valueLengthShift, as: UInt8.self)
+        let n = (71 &- (v | 1).leadingZeroBitCount) &>> 3     // 1…8
+        p.storeBytes(of: header | UInt8(truncatingIfNeeded: n &- 1) &<< TraceFormat.valueLengthShift, as: UInt8.self)
         (p + 1).storeBytes(of: v.littleEndian, as: UInt64.self)
-        return 1 &+ (code == 7 ? 8 : code)
+        return 1 &+ n
     }
 
-    /// Bytes a value of code `c` occupies.
-    static func valueBytes(code c: UInt8) -> Int { c == 7 ? 8 : Int(c) }
+    /// Bytes of a value whose header has length code `c`.
+    static func valueBytes(code c: UInt8) -> Int { Int(c) + 1 }
 
     /// Significant bytes of `v` (0…8).
     @inline(__always) static func significantBytes(_ v: UInt64) -> Int { (71 &- v.leadingZeroBitCount) &>> 3 }
