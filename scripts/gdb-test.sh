@@ -264,17 +264,11 @@ grep -qx 'recovered from signal 11' "$OUT/handler.stdout" && ok "SIGSEGV handler
 #    mode, gdb manual "vCont"); with a default `c` they may run. multi.img has three ECs.
 if start_emu hold boot guests/build/images/multi.img; then
   timeout 30 python3 - "$PORT" >"$OUT/hold.gdb" 2>&1 <<'PY'
-import socket, sys, re
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-def send(p): s.sendall(b"$%s#%02x" % (p.encode(), sum(p.encode()) & 0xFF))
-buf = b""
-def reply():
-    global buf
-    while True:
-        m = re.search(rb"\$([^#]*)#..", buf)
-        if m: buf = buf[m.end():]; return m.group(1).decode()
-        buf += s.recv(65536)
-def ask(p): send(p); return reply()
+import sys, re
+sys.path.insert(0, "scripts")
+from gdbrsp import Client
+c = Client(sys.argv[1])
+send, reply, ask = c.send, c.reply, c.ask
 ask("QStartNoAckMode")
 stop = ask("?")
 current = int(re.search(r"thread:([0-9a-f]+);", stop).group(1), 16)
@@ -305,18 +299,12 @@ fi
 if start_emu flags run $L/spin_flags; then
   add=$(nm $L/spin_flags | awk '$3 == "spin_add" { print $1 }'); cmp=$(nm $L/spin_flags | awk '$3 == "spin_cmp" { print $1 }')
   timeout 60 python3 - "$PORT" "$add" "$cmp" >"$OUT/flags.gdb" 2>&1 <<'PY'
-import socket, sys, re, time, struct
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+import sys, re, time, struct
+sys.path.insert(0, "scripts")
+from gdbrsp import Client
+c = Client(sys.argv[1])
+send, reply, ask = c.send, c.reply, c.ask
 add, cmp = int(sys.argv[2], 16), int(sys.argv[3], 16)
-def send(p): s.sendall(b"$%s#%02x" % (p.encode(), sum(p.encode()) & 0xFF))
-buf = b""
-def reply():
-    global buf
-    while True:
-        m = re.search(rb"\$([^#]*)#..", buf)
-        if m: buf = buf[m.end():]; return m.group(1).decode()
-        buf += s.recv(65536)
-def ask(p): send(p); return reply()
 def reg(n): return struct.unpack("<Q", bytes.fromhex(ask("p%x" % n).ljust(16, "0")))[0]
 def flags(result, carry, overflow):   # CF PF ZF SF OF of a 64-bit add/sub result
     r = result & (2**64 - 1)
@@ -327,7 +315,7 @@ ask("QStartNoAckMode")
 bad = 0
 for k in range(12):
     send("c"); time.sleep(0.05 + 0.02 * k)
-    s.sendall(b"\x03"); stop = reply()
+    c.send_raw(b"\x03"); stop = reply()
     rip, rcx, rdx, rbx, ef = reg(0x10), reg(2), reg(3), reg(1), reg(0x11)
     if add < rip <= cmp:      # the add ran last: rcx = old + 1
         want = flags(rcx, rcx == 0, rcx == 2**63)
