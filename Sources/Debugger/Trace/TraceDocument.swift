@@ -9,17 +9,23 @@ public struct TraceDocument {
     /// For each entry, the EC it belongs to (0: unknown).
     public var owners: [UInt32]
 
-    public init(entries: [TraceEntry]) {
+    /// The context (EC in the CPU) after the last entry.
+    public private(set) var context: UInt32
+
+    /// A document of `entries`; a piece of a longer trace starts with the objects named and the
+    /// context written before it.
+    public init(entries: [TraceEntry], objects: [UInt32: TraceObject] = [:], context: UInt32 = 0) {
         self.entries = entries
+        self.objects = objects
+        self.context = context
         owners = []
         owners.reserveCapacity(entries.count)
-        var context: UInt32 = 0
         for e in entries {
             switch e {
-            case .object(let o): objects[o.id] = o; owners.append(0)
-            case .context(let ec): context = ec; owners.append(ec)
+            case .object(let o): self.objects[o.id] = o; owners.append(0)
+            case .context(let ec): self.context = ec; owners.append(ec)
             case .event(let r): owners.append(r.ec)
-            default: owners.append(context)
+            default: owners.append(self.context)
             }
         }
     }

@@ -69,30 +69,49 @@ public struct TraceFilter: Sendable {
     /// The records of the Nth `syscall` trap: from the instruction before it to the first
     /// instruction after the trapping EC resumes (or the end of the trace if it never does).
     public static func path(_ n: Int, in doc: TraceDocument) throws(TraceError) -> Range<Int> {
-        var seen = 0
-        guard let entry = doc.entries.indices.first(where: { k in
-            if case .event(let r) = doc.entries[k], case .entry(cause: 0, _, _) = r.payload {
+        var finder = PathFinder(n)
+        for (k, e) in doc.entries.enumerated() {
+            if let r = finder.feed(e, at: k) { return r }
+        }
+        return try finder.end(count: doc.entries.count)
+    }
+}
+
+/// Finds the records of the Nth `syscall` trap while the records go by one at a time (for
+/// `TraceFilter.path` and the streaming `emu trace show --path N`).
+public struct PathFinder {
+    let n: Int
+    var seen = 0
+    /// The last instruction record with no event after it yet.
+    var lastInstruction: Int?
+    var start: Int?
+    var trapEC: UInt32 = 0
+    var resumed = false
+
+    public init(_ n: Int) { self.n = n }
+
+    /// Takes record `k`; returns the path's range once it is complete.
+    public mutating func feed(_ e: TraceEntry, at k: Int) -> Range<Int>? {
+        switch e {
+        case .instruction:
+            if let s = start, resumed { return s..<(k + 1) }
+            lastInstruction = k
+        case .event(let r):
+            if start == nil, case .entry(cause: 0, _, _) = r.payload {
                 seen += 1
-                return seen == n
+                if seen == n { start = lastInstruction ?? k; trapEC = r.ec }
+            } else if start != nil, case .resume = r.payload, r.ec == trapEC {
+                resumed = true
             }
-            return false
-        }) else { throw TraceError("the trace has \(seen) syscall\(seen == 1 ? "" : "s"), not \(n)") }
-        guard case .event(let trap) = doc.entries[entry] else { throw TraceError("internal: entry is not an event") }
-        var start = entry
-        for k in stride(from: entry - 1, through: 0, by: -1) {
-            if case .instruction = doc.entries[k] { start = k; break }
-            if case .event = doc.entries[k] { break }
+            lastInstruction = nil
+        default: break
         }
-        var resumed = false
-        for k in (entry + 1)..<doc.entries.count {
-            switch doc.entries[k] {
-            case .event(let r):
-                if case .resume = r.payload, r.ec == trap.ec { resumed = true }
-            case .instruction where resumed:
-                return start..<(k + 1)
-            default: break
-            }
-        }
-        return start..<doc.entries.count
+        return nil
+    }
+
+    /// The range at the end of the records (`count` of them): to the end if the trap was found.
+    public func end(count: Int) throws(TraceError) -> Range<Int> {
+        guard let s = start else { throw TraceError("the trace has \(seen) syscall\(seen == 1 ? "" : "s"), not \(n)") }
+        return s..<count
     }
 }
