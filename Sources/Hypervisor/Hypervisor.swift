@@ -56,7 +56,7 @@ public final class Hypervisor: Supervisor {
     /// traces, the gdb stub. While set, forwarded syscalls take the general path.
     public var observer: HypervisorObserver? { didSet { tracing = trace != nil || observer != nil } }
     /// `trace` or `observer` is set (one Bool load on the hot path instead of an optional closure).
-    var tracing = false
+    @usableFromInline var tracing = false
     /// What debuggers use and nothing in the kernel reads (Debug/).
     public let debug = HypervisorDebug()
     /// Counts of what happened, for `--stats` and tests.

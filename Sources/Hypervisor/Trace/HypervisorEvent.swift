@@ -122,6 +122,10 @@ extension RootAPI {
     /// True while the hypervisor has an observer: a host EC can skip building trace text.
     public var tracing: Bool { hypervisor.tracing && hypervisor.observer != nil }
 
+    /// True while anyone follows the hypervisor's steps (an observer or the line trace): a host
+    /// EC tests this once before reporting what it did (`trace`, `traceEvent`).
+    @inlinable public var observed: Bool { hypervisor.tracing }
+
     /// Reports what the host EC's Swift code did (a personality's dispatch of a forwarded call) as
     /// a `.host` event; the event is built only when someone observes.
     public func trace(_ event: @autoclosure () -> HostEvent) {

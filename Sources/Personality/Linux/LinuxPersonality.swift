@@ -103,20 +103,21 @@ final class LinuxPersonality {
             return .replyBlocking(semaphore: process.wakeSM)
         }
         if case .registersSet = result {} else { returnAfterSyscall(u) }
-        // Personality events for instruction traces (structured) and gdb's hv-step (a line);
-        // both are built only while someone traces.
-        // Two calls so the untraced one's closure does not capture self for the tracer's line.
-        if T.enabled {
-            api.trace(.dispatch(name: SyscallNames.name(number), number: number, arguments: context.args,
-                                result: u[gpr: UTCB.GPR.rax], text: tracer?.lastCallLine))
-        } else {
-            api.trace(.dispatch(name: SyscallNames.name(number), number: number, arguments: context.args,
-                                result: u[gpr: UTCB.GPR.rax], text: nil))
-        }
-        api.traceEvent("pid \(process.pid) \(SyscallNames.name(number))(\(context.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))) = 0x\(String(u[gpr: UTCB.GPR.rax], radix: 16))")
+        // Personality events for instruction traces (structured) and the hypervisor's line trace
+        // (`monitor trace on`, `emu hedron --trace`): one test while nobody follows.
+        if _slowPath(api.observed) { reportDispatch(T.self, number, context, u) }
         // Signals are delivered on the way back to the process (Linux/Signals/SignalDelivery.swift).
         if process.signals.hasDeliverable { return deliverPendingSignals(process, u) }
         return .reply
+    }
+
+    /// The dispatch as a structured event (with strace's line when strace runs) and as a line.
+    @inline(never)
+    func reportDispatch<T: SyscallTracing>(_: T.Type, _ number: UInt64, _ context: SyscallContext, _ u: UTCB) {
+        let text = T.enabled ? tracer?.lastCallLine : nil
+        api.trace(.dispatch(name: SyscallNames.name(number), number: number, arguments: context.args,
+                            result: u[gpr: UTCB.GPR.rax], text: text))
+        api.traceEvent("pid \(context.process.pid) \(SyscallNames.name(number))(\(context.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))) = 0x\(String(u[gpr: UTCB.GPR.rax], radix: 16))")
     }
 
     /// Returns as SYSRET would: RIP = rcx, RSP = the user RSP (r11 at entry), r11 = RFLAGS.
