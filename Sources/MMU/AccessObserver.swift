@@ -107,14 +107,8 @@ public final class ObservedAccessLog {
 }
 
 extension MMU {
-    /// The observed accesses as an array (tests, the gdb stub); setting it to empty clears the log.
-    public var observedAccesses: [ObservedAccess] {
-        get { Array(observed.accesses) }
-        set {
-            observed.removeAll()
-            for a in newValue where !a.isRun { observed.append(a) }
-        }
-    }
+    /// The observed accesses as an array (tests, the gdb stub); `observed.removeAll()` clears them.
+    public var observedAccesses: [ObservedAccess] { Array(observed.accesses) }
 
     /// A host pointer for an observed access at `va` in plain RAM, through the observed-access
     /// TLBs (host addends, like the read and write TLBs, kept apart so the untraced fast paths
@@ -151,12 +145,7 @@ extension MMU {
     func observedRead(_ va: UInt64, size: Int, user: Bool) -> UInt64? {
         let v: UInt64
         if size <= 0x1000 - Int(va & 0xFFF), let p = observedHost(va, write: false, user: user) {
-            switch size {
-            case 1: v = UInt64(p.load(as: UInt8.self))
-            case 2: v = UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: v = UInt64(p.loadUnaligned(as: UInt32.self))
-            default: v = p.loadUnaligned(as: UInt64.self)
-            }
+            v = MMU.load(p, size: size)
         } else {
             guard let r = readSlowUnobserved(va, size: size, user: user) else { return nil }
             v = r
@@ -168,12 +157,7 @@ extension MMU {
     /// `writeSlow` while observing: the access, recorded.
     func observedWrite(_ va: UInt64, size: Int, value: UInt64, user: Bool) -> Bool {
         if size <= 0x1000 - Int(va & 0xFFF), let p = observedHost(va, write: true, user: user) {
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: 0, as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: 0, as: UInt32.self)
-            default: p.storeBytes(of: value, toByteOffset: 0, as: UInt64.self)
-            }
+            MMU.store(p, size: size, value: value)
         } else {
             guard writeSlowUnobserved(va, size: size, value: value, user: user) else { return false }
         }

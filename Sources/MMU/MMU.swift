@@ -215,17 +215,31 @@ public final class MMU {
 
     // MARK: - Physical access (device-aware)
 
+    /// The `size` (1, 2, 4 or 8) bytes at a host pointer, little-endian, zero-extended.
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer, size: Int) -> UInt64 {
+        switch size {
+        case 1: UInt64(p.load(as: UInt8.self))
+        case 2: UInt64(p.loadUnaligned(as: UInt16.self))
+        case 4: UInt64(p.loadUnaligned(as: UInt32.self))
+        default: p.loadUnaligned(as: UInt64.self)
+        }
+    }
+
+    /// Stores the low `size` (1, 2, 4 or 8) bytes of `value` at a host pointer.
+    @inline(__always)
+    static func store(_ p: UnsafeMutableRawPointer, size: Int, value: UInt64) {
+        switch size {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        default: p.storeBytes(of: value, as: UInt64.self)
+        }
+    }
+
     /// Reads `size` bytes at a physical address: RAM, a device, or all ones.
     public func readPhysical(_ pa: UInt64, size: Int) -> UInt64 {
-        if ram.contains(pa, length: UInt64(size)) {
-            let p = ram.base + Int(pa)
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-            default: return p.loadUnaligned(as: UInt64.self)
-            }
-        }
+        if ram.contains(pa, length: UInt64(size)) { return MMU.load(ram.base + Int(pa), size: size) }
         if let mmio { return mmio(pa, size, false, 0) }
         return size == 8 ? ~0 : (1 << (8 * UInt64(size))) - 1
     }
@@ -233,13 +247,7 @@ public final class MMU {
     /// Writes `size` bytes at a physical address, noticing writes to decoded code.
     public func writePhysical(_ pa: UInt64, size: Int, value: UInt64) {
         if ram.contains(pa, length: UInt64(size)) {
-            let p = ram.base + Int(pa)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            default: p.storeBytes(of: value, as: UInt64.self)
-            }
+            MMU.store(ram.base + Int(pa), size: size, value: value)
             if code.isCode(page: pa >> 12), code.overlaps(pa, length: UInt64(size)) {
                 onCodeWrite?(pa)
             }

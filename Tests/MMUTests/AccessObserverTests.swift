@@ -31,7 +31,7 @@ import MMU
         ])
         #expect(t.mmu.hostPointer(va, write: false) == nil)
         t.mmu.observing = false
-        t.mmu.observedAccesses.removeAll()
+        t.mmu.observed.removeAll()
         #expect(t.mmu.read(va + 0x10, as: UInt16.self) == 0xBEEF)
         #expect(t.mmu.observedAccesses.isEmpty)
         #expect(t.mmu.hostPointer(va, write: false) != nil)

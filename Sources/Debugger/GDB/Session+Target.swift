@@ -55,7 +55,7 @@ extension GDBSession: GDBTarget {
                   watchpoints.insert(.init(kind: kind, address: address, length: length, pd: ObjectIdentifier(pd))) else {
                 return false
             }
-            machine.mmu.observedAccesses.removeAll()
+            machine.mmu.observed.removeAll()
             if !machine.mmu.observing { machine.mmu.observing = true }
             return true
         }

@@ -199,7 +199,7 @@ public final class GDBSession: Supervisor {
     func afterExit(_ exit: CPUExit, before: ExecutionContext?, ripBefore: UInt64, syscall: UInt64?) {
         if !watchpoints.isEmpty {
             let accesses = machine.mmu.observedAccesses
-            machine.mmu.observedAccesses.removeAll(keepingCapacity: true)
+            machine.mmu.observed.removeAll()
             if let b = before, pendingStop == nil, let reason = watchpoints.hit(accesses, in: b.pd) {
                 pendingStop = StopEvent(thread: threadID(b), reason: reason)
                 stepping = nil

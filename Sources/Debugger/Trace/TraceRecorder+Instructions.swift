@@ -233,45 +233,28 @@ extension TraceRecorder {
     @inline(never)
     func writeAccesses(_ w: TraceWriter) {
         let log = observed
-        let accesses = log.accesses
-        // The common case: one plain access (a load, a store, a push).
-        if accesses.count == 1 && !accesses[0].isRun {
-            let a = accesses[0]
-            let q = w.reserve(2 + 8 + 8)
-            let n = TraceWriter.significantBytes(a.address)
-            var h = UInt8(truncatingIfNeeded: n) | UInt8(truncatingIfNeeded: a.size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
-            if a.isWrite { h |= TraceFormat.AccessFlag.write }
+        // The common case, one plain access (a load, a store, a push): count and access in one
+        // reservation.
+        if log.count == 1, case let a = log.accesses[0], !a.isRun {
+            let q = w.reserve(1 + 9 + 8)
             q.storeBytes(of: 1 as UInt8, as: UInt8.self)
-            q.storeBytes(of: h, toByteOffset: 1, as: UInt8.self)
-            q.storeBytes(of: a.address.littleEndian, toByteOffset: 2, as: UInt64.self)
-            q.storeBytes(of: a.value.littleEndian, toByteOffset: 2 + n, as: UInt64.self)
-            w.commit(2 + n + Int(a.size))
+            let head = TraceWriter.storeAccessHead(at: q + 1, address: a.address, size: Int(a.size), isWrite: a.isWrite, run: false)
+            q.storeBytes(of: a.value.littleEndian, toByteOffset: 1 &+ head, as: UInt64.self)
+            w.commit(1 &+ head &+ Int(a.size))
             log.removeAll()
             return
         }
-        writeAccessList(w)
-    }
-
-    func writeAccessList(_ w: TraceWriter) {
-        let log = observed
-        let accesses = log.accesses
-        w.varint(UInt64(accesses.count))
-        for a in accesses {
-            let q = w.reserve(1 + 8 + 8)
-            let n = TraceWriter.significantBytes(a.address)
-            var h = UInt8(truncatingIfNeeded: n) | UInt8(truncatingIfNeeded: a.size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
-            if a.isWrite { h |= TraceFormat.AccessFlag.write }
-            if a.isRun { h |= TraceFormat.AccessFlag.run }
-            q.storeBytes(of: h, as: UInt8.self)
-            q.storeBytes(of: a.address.littleEndian, toByteOffset: 1, as: UInt64.self)
+        w.varint(UInt64(log.count))
+        for a in log.accesses {
+            let q = w.reserve(9 + 8)
+            let head = TraceWriter.storeAccessHead(at: q, address: a.address, size: Int(a.size), isWrite: a.isWrite, run: a.isRun)
             if a.isRun {
-                w.commit(1 + n)
+                w.commit(head)
                 w.varint(UInt64(a.count))
-                let bytes = log.bytes(of: a)
-                w.bytes(bytes)
+                w.bytes(log.bytes(of: a))
             } else {
-                q.storeBytes(of: a.value.littleEndian, toByteOffset: 1 + n, as: UInt64.self)
-                w.commit(1 + n + Int(a.size))
+                q.storeBytes(of: a.value.littleEndian, toByteOffset: head, as: UInt64.self)
+                w.commit(head &+ Int(a.size))
             }
         }
         log.removeAll()

@@ -37,8 +37,6 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     let options: TraceOptions
     /// `options.to`: recording stops when this many instructions have retired.
     let stopAt: UInt64
-    /// `options.xmm`, read on every instruction (a copy of `options` would retain its strings).
-    let recordXMM: Bool
     /// Compare every register after every instruction instead of the ones it can write (the
     /// hook's masks, InstructionObserver.swift), and write every instruction's bytes: the
     /// reference the tests check the shortcuts against.
@@ -84,7 +82,8 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     var pendingHook: UnsafePointer<DecodedInstruction>
     let pendingCopy = UnsafeMutablePointer<DecodedInstruction>.allocate(capacity: 1)
     var pendingRIP: UInt64 { pendingHook.pointee.next }
-    /// XMM registers are compared (`options.xmm`): all ones, or zero.
+    /// XMM registers are compared (`options.xmm`): all ones, or zero (read on every
+    /// instruction; a copy of `options` would retain its strings).
     let xmmMask: UInt16
     /// Port accesses of the pending instruction.
     var pendingPorts: [PortAccess] = []
@@ -130,7 +129,6 @@ public final class TraceRecorder: InstructionObserver, HypervisorObserver {
     /// A recorder for `cpu` writing to `writer` (a file or memory).
     public init(cpu: CPU, writer: TraceWriter, options: TraceOptions = TraceOptions()) {
         self.options = options
-        recordXMM = options.xmm
         xmmMask = options.xmm ? 0xFFFF : 0
         pendingCopy.initialize(to: DecodedInstruction())
         pendingHook = UnsafePointer(pendingCopy)

@@ -65,12 +65,8 @@ extension TraceWriter {
 
     /// A memory access's header byte and address (docs/trace-format.md); its value or run follows.
     func access(address: UInt64, size: Int, isWrite: Bool, run: Bool) {
-        let n = TraceWriter.significantBytes(address)
-        var h = UInt8(n) | UInt8(size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
-        if run { h |= TraceFormat.AccessFlag.run }
-        if isWrite { h |= TraceFormat.AccessFlag.write }
-        u8(h)
-        for k in 0..<n { u8(UInt8(truncatingIfNeeded: address >> (8 * UInt64(k)))) }
+        let q = reserve(9)
+        commit(TraceWriter.storeAccessHead(at: q, address: address, size: size, isWrite: isWrite, run: run))
     }
 
     /// A count and the changed registers, each as number and value (docs/trace-format.md).

@@ -137,8 +137,27 @@ public final class TraceWriter {
     /// Significant bytes of `v` (0…8).
     @inline(__always) static func significantBytes(_ v: UInt64) -> Int { (71 &- v.leadingZeroBitCount) &>> 3 }
 
-    /// Unsigned LEB128.
+    /// A memory access's header byte (docs/trace-format.md: address byte count, log2 of the
+    /// size, run, write) and its address's low bytes at `q` (always writes 9 bytes; reserve
+    /// them); returns how many belong to the access. Its value or run follows.
+    @inline(__always)
+    static func storeAccessHead(at q: UnsafeMutableRawPointer, address: UInt64, size: Int, isWrite: Bool, run: Bool) -> Int {
+        let n = significantBytes(address)
+        var h = UInt8(truncatingIfNeeded: n) | UInt8(truncatingIfNeeded: size.trailingZeroBitCount) << TraceFormat.AccessFlag.sizeShift
+        if run { h |= TraceFormat.AccessFlag.run }
+        if isWrite { h |= TraceFormat.AccessFlag.write }
+        q.storeBytes(of: h, as: UInt8.self)
+        q.storeBytes(of: address.littleEndian, toByteOffset: 1, as: UInt64.self)
+        return 1 &+ n
+    }
+
+    /// Unsigned LEB128 (one byte, inline, below 128).
+    @inline(__always)
     func varint(_ v: UInt64) {
+        if _fastPath(v < 0x80) { u8(UInt8(truncatingIfNeeded: v)) } else { longVarint(v) }
+    }
+
+    func longVarint(_ v: UInt64) {
         var v = v
         repeat {
             let b = UInt8(v & 0x7F)
